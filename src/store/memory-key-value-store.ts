@@ -1,0 +1,29 @@
+import type { Clock } from '../clock';
+import { ExpiringMap } from './expiring-map';
+import type { KeyValueStore } from './key-value-store';
+
+export class MemoryKeyValueStore implements KeyValueStore {
+  readonly values: ExpiringMap<string>;
+
+  constructor(clock: Clock) {
+    this.values = new ExpiringMap(clock);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.values.get(key) ?? null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.values.set(key, value, ttlMs);
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const next = Number(this.values.get(key) ?? '0') + 1;
+    if (!this.values.replace(key, String(next))) this.values.set(key, String(next), ttlMs);
+    return next;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}

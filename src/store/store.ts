@@ -1,0 +1,55 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock';
+import type { KeyValueStore } from './key-value-store';
+import { MemoryKeyValueStore } from './memory-key-value-store';
+import { MemorySessionStore } from './memory-session-store';
+import { RedisKeyValueStore } from './redis-key-value-store';
+import { redisKeys } from './redis-keys';
+import { RedisSessionStore } from './redis-session-store';
+import type { SessionStore } from './session-store';
+
+/**
+ * Everything the hotline keeps between webhooks, behind one bundle. `redis` is shared by every
+ * instance; `memory` (the embedded store) is for a single process in development and loses its
+ * state on restart. Both pass the same contract suites.
+ */
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  readonly sessions: SessionStore;
+  readonly values: KeyValueStore;
+  /** Resolves when the backing store answers; rejects fast when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createRedisStore(redis: Redis, prefix: string): Store {
+  const keys = redisKeys(prefix);
+  return {
+    kind: 'redis',
+    sessions: new RedisSessionStore(redis, keys),
+    values: new RedisKeyValueStore(redis, keys),
+    ping: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export function createMemoryStore(clock: Clock): Store {
+  const sessions = new MemorySessionStore(clock);
+  const values = new MemoryKeyValueStore(clock);
+  const sweeper = setInterval(() => {
+    sessions.sessions.sweep();
+    values.values.sweep();
+  }, 60_000);
+  sweeper.unref();
+  return {
+    kind: 'memory',
+    sessions,
+    values,
+    ping: async () => undefined,
+    close: async () => clearInterval(sweeper),
+  };
+}
