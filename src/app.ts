@@ -1,0 +1,64 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { CallEngine } from './calls/call-engine';
+import type { EffectRegistry } from './calls/effects';
+import { noAgentsDesk, type HandoffDesk } from './calls/handoff-desk';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createLogger } from './logging/logger';
+import type { PromptCatalogue } from './prompts/prompt-catalogue';
+import { devRoutes } from './routes/dev-routes';
+import { healthRoutes } from './routes/health-routes';
+import { voiceRoutes } from './routes/voice-routes';
+import type { Store } from './store/store';
+import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
+import type { TwilioGateway } from './twilio/twilio-gateway';
+import { TwimlRenderer } from './twilio/twiml-renderer';
+import { WebhookUrls } from './twilio/webhook-urls';
+
+export interface AppDeps {
+  store: Store;
+  twilio: TwilioGateway;
+  catalogue: PromptCatalogue;
+  clock?: Clock;
+  logger?: Logger;
+  effects?: EffectRegistry;
+  desk?: HandoffDesk;
+}
+
+/** Twilio posts are small; anything larger is not Twilio. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Builds the hotline around injected dependencies; tests call this with real ones and `inject()`. */
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, disableRequestLogging: false });
+  const urls = new WebhookUrls(config.publicBaseUrl);
+
+  const engine = new CallEngine({
+    sessions: deps.store.sessions,
+    effects: deps.effects ?? {},
+    desk: deps.desk ?? noAgentsDesk,
+    twilio: deps.twilio,
+    catalogue: deps.catalogue,
+    clock,
+    log: logger,
+    defaultLanguage: config.defaultLanguage,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  });
+
+  await app.register(healthRoutes, { store: deps.store });
+  await app.register(voiceRoutes, {
+    engine,
+    renderer: new TwimlRenderer(deps.catalogue, urls),
+    publicBaseUrl: config.publicBaseUrl,
+    authToken: config.twilio.authToken,
+    defaultLanguage: config.defaultLanguage,
+    overflowNumber: config.overflowNumber,
+  });
+  if (deps.twilio instanceof SimulatedTwilioGateway) {
+    await app.register(devRoutes, { gateway: deps.twilio });
+  }
+  return app;
+}

@@ -1,0 +1,50 @@
+import { initialTransition, transition } from 'xstate';
+import { menus } from '../../flows/call-flow';
+import type { AwaitMeta, CallFacts, MenuEvent, MenuExit, MenuId, StateMeta } from '../../flows/menu-contract';
+
+type AnyMenu = (typeof menus)['main'];
+export type MenuSnapshot = ReturnType<AnyMenu['resolveState']>;
+/** An action a machine asked for, as data. */
+export interface MenuAction {
+  type: string;
+  params?: unknown;
+}
+
+/**
+ * The thin, pure layer between the engine and xstate: start a menu, restore it from storage,
+ * apply one event. Nothing here touches I/O.
+ */
+function machine(menu: MenuId): AnyMenu {
+  return menus[menu] as unknown as AnyMenu;
+}
+
+export function startMenu(menu: MenuId, facts: CallFacts): { snapshot: MenuSnapshot; actions: MenuAction[] } {
+  const [snapshot, actions] = initialTransition(machine(menu), { facts });
+  return { snapshot, actions: actions as MenuAction[] };
+}
+
+/** Throws when the stored snapshot no longer fits the machine (a state that was renamed, say). */
+export function restoreMenu(menu: MenuId, stored: { value: unknown; context: unknown }): MenuSnapshot {
+  const snapshot = machine(menu).resolveState(stored as Parameters<AnyMenu['resolveState']>[0]);
+  if (!currentMeta(snapshot)) throw new Error(`stored state of ${menu} has no prompt`);
+  return snapshot;
+}
+
+export function stepMenu(menu: MenuId, snapshot: MenuSnapshot, event: MenuEvent): { snapshot: MenuSnapshot; actions: MenuAction[] } {
+  const [next, actions] = transition(machine(menu), snapshot, event);
+  return { snapshot: next, actions: actions as MenuAction[] };
+}
+
+export function persistMenu(snapshot: MenuSnapshot): { value: unknown; context: unknown } {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+export function menuExit(snapshot: MenuSnapshot): MenuExit | null {
+  return snapshot.status === 'done' ? (snapshot.output ?? null) : null;
+}
+
+/** The prompt and input of the state the caller is in, or what it awaits. */
+export function currentMeta(snapshot: MenuSnapshot): StateMeta | AwaitMeta | undefined {
+  const metas = Object.values(snapshot.getMeta()) as Array<StateMeta | AwaitMeta | undefined>;
+  return metas.filter((meta) => meta && ('prompt' in meta || 'awaits' in meta)).at(-1);
+}

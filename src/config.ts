@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Used only in simulate mode when no token is configured; the caller simulator signs with it too. */
+export const SIMULATE_DEV_AUTH_TOKEN = 'simulate-dev-auth-token-not-secret';
+
+const LANGUAGES = ['zh-CN', 'en-US'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('hotline:')),
+  TWILIO_ACCOUNT_SID: z.preprocess(emptyAsUndefined, z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_MODE: z.preprocess(emptyAsUndefined, z.enum(['live', 'simulate']).optional()),
+  TWILIO_FROM_NUMBER: z.preprocess(emptyAsUndefined, z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +8610…').optional()),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, z.enum(LANGUAGES).default('zh-CN')),
+  OVERFLOW_NUMBER: z.preprocess(emptyAsUndefined, z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +8610…').optional()),
+  SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).default(4 * 3600)),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  twilio: {
+    mode: 'live' | 'simulate';
+    accountSid: string | undefined;
+    authToken: string;
+    fromNumber: string;
+    /** True when simulate mode fell back to the development token. */
+    usingDevToken: boolean;
+  };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  defaultLanguage: Language;
+  /** Where callers go with `<Dial>` when the hotline cannot serve them itself (store down). */
+  overflowNumber: string | undefined;
+  /** How long a call's state is kept after its last webhook; also bounds an abandoned call. */
+  sessionTtlSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad or missing value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const hasCredentials = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN);
+  const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'simulate');
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+
+  if (mode === 'live') {
+    if (!e.TWILIO_ACCOUNT_SID) throw new ConfigError('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
+    if (!e.TWILIO_AUTH_TOKEN) throw new ConfigError('TWILIO_AUTH_TOKEN: required when TWILIO_MODE=live');
+    if (!e.TWILIO_FROM_NUMBER) throw new ConfigError('TWILIO_FROM_NUMBER: required when TWILIO_MODE=live');
+    if (!e.PUBLIC_BASE_URL || !publicBaseUrl.startsWith('https://')) {
+      throw new ConfigError('PUBLIC_BASE_URL: must be set to an https:// URL when TWILIO_MODE=live');
+    }
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    twilio: {
+      mode,
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN ?? SIMULATE_DEV_AUTH_TOKEN,
+      fromNumber: e.TWILIO_FROM_NUMBER ?? '+10000000000',
+      usingDevToken: !e.TWILIO_AUTH_TOKEN,
+    },
+    logLevel: e.LOG_LEVEL,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    overflowNumber: e.OVERFLOW_NUMBER,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,110 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { CallEngine, CallIdentity, CallerInput } from '../calls/call-engine';
+import type { Turn } from '../calls/turn';
+import type { Language } from '../config';
+import { twilioSignatureCheck } from '../twilio/signature-check';
+import type { TwimlRenderer } from '../twilio/twiml-renderer';
+import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields } from '../twilio/webhook-bodies';
+
+export interface VoiceRoutesOptions {
+  engine: CallEngine;
+  renderer: TwimlRenderer;
+  publicBaseUrl: string;
+  authToken: string;
+  defaultLanguage: Language;
+  overflowNumber?: string;
+}
+
+/** How often a caller hears "please hold on" while the server retries after an inner failure. */
+const MAX_RECOVERY_ATTEMPTS = 3;
+const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/**
+ * Twilio's webhooks. Every signed request gets 200 TwiML, whatever fails inside: the caller hears
+ * an apology and a way forward, never Twilio's "application error".
+ */
+export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOptions): Promise<void> {
+  const { engine, renderer } = options;
+  await app.register(formbody);
+  app.addHook('preValidation', twilioSignatureCheck(options.publicBaseUrl, options.authToken));
+
+  /** Parses the fields the route needs; a signed post without them is a client error, not a call. */
+  function fields<T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null {
+    const parsed = schema.safeParse(request.body);
+    if (!parsed.success) {
+      void reply.code(400).send({ error: 'bad webhook body', issues: parsed.error.issues.map((issue) => issue.path.join('.')) });
+      return null;
+    }
+    request.log = request.log.child({ callSid: (parsed.data as { CallSid: string }).CallSid });
+    return parsed.data;
+  }
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, attempt: number, turn: () => Promise<Turn>) {
+    let xml: string;
+    try {
+      xml = renderer.render(await turn());
+    } catch (error) {
+      request.log.error({ err: error }, 'webhook failed inside; apologising to the caller');
+      xml = renderer.apology(options.defaultLanguage, {
+        overflowNumber: options.overflowNumber,
+        retryAttempt: attempt < MAX_RECOVERY_ATTEMPTS ? attempt + 1 : undefined,
+      });
+    }
+    return reply.type('text/xml; charset=utf-8').send(xml);
+  }
+
+  const identity = (body: z.infer<typeof callFields>): CallIdentity => ({
+    callSid: body.CallSid,
+    from: body.From,
+    to: body.To,
+    ...(body.StirVerstat ? { stirVerstat: body.StirVerstat } : {}),
+  });
+
+  app.post('/voice/incoming', async (request, reply) => {
+    const body = fields(callFields, request, reply);
+    if (!body) return reply;
+    return answer(request, reply, 0, () => engine.answer(identity(body)));
+  });
+
+  app.post('/voice/recover', async (request, reply) => {
+    const body = fields(callFields, request, reply);
+    if (!body) return reply;
+    const { attempt } = attemptQuery.parse(request.query);
+    return answer(request, reply, attempt, () => engine.answer(identity(body)));
+  });
+
+  app.post('/voice/gather', async (request, reply) => {
+    const body = fields(gatherFields, request, reply);
+    const query = revisionQuery.safeParse(request.query);
+    if (!body) return reply;
+    if (!query.success) return reply.code(400).send({ error: 'rev query parameter required' });
+    const input: CallerInput = body.SpeechResult
+      ? { kind: 'speech', text: body.SpeechResult, confidence: body.Confidence ?? 0 }
+      : { kind: 'digits', digits: body.Digits ?? '' };
+    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, input));
+  });
+
+  app.post('/voice/no-input', async (request, reply) => {
+    const body = fields(callFields, request, reply);
+    const query = revisionQuery.safeParse(request.query);
+    if (!body) return reply;
+    if (!query.success) return reply.code(400).send({ error: 'rev query parameter required' });
+    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, { kind: 'silence' }));
+  });
+
+  app.post('/voice/status', async (request, reply) => {
+    const body = fields(statusFields, request, reply);
+    if (!body) return reply;
+    if (ENDED_STATUSES.has(body.CallStatus)) {
+      try {
+        await engine.hangUp(body.CallSid);
+      } catch (error) {
+        // Twilio ignores this answer's body; the session expires by its TTL in any case.
+        request.log.error({ err: error }, 'could not record the end of the call');
+      }
+    }
+    return reply.code(204).send();
+  });
+}

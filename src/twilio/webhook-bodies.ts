@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * The fields of Twilio's posts that the hotline reads. Twilio adds fields over time: unknown ones
+ * are ignored here (the signature check still covers them all).
+ */
+const phone = z.string().max(64);
+
+export const callFields = z.object({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'CallSid must be CA followed by 32 hex digits'),
+  From: phone.default(''),
+  To: phone.default(''),
+  StirVerstat: z.string().max(64).optional(),
+});
+
+export const gatherFields = callFields.extend({
+  // Anything that is not keys from a phone keypad is treated as a wrong key, not as an error.
+  Digits: z.string().max(64).regex(/^[0-9*#]*$/).optional().catch(''),
+  SpeechResult: z.string().max(500).optional().catch(undefined),
+  Confidence: z.coerce.number().min(0).max(1).optional().catch(undefined),
+});
+
+export const statusFields = callFields.extend({
+  CallStatus: z.string().max(32),
+  CallDuration: z.coerce.number().optional().catch(undefined),
+});
+
+export const revisionQuery = z.object({ rev: z.coerce.number().int().min(0) });
+export const attemptQuery = z.object({ attempt: z.coerce.number().int().min(0).max(10).catch(0) });
