@@ -1,0 +1,82 @@
+import { XMLParser } from 'fast-xml-parser';
+
+/** One TwiML verb as a driver follows it. */
+export type Verb =
+  | { verb: 'Say'; text: string; language?: string; voice?: string }
+  | { verb: 'Gather'; action: string; input: string; numDigits?: number; language?: string; finishOnKey?: string; hints?: string; children: Verb[] }
+  | { verb: 'Redirect'; url: string }
+  | { verb: 'Enqueue'; queue: string; waitUrl?: string; action?: string }
+  | { verb: 'Dial'; target: string; action?: string }
+  | { verb: 'Hangup' }
+  | { verb: 'Pause'; length: number }
+  | { verb: 'Play'; url: string }
+  | { verb: 'Leave' }
+  | { verb: string };
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  parseAttributeValue: false,
+  trimValues: true,
+});
+
+type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+/** Reads TwiML the way Twilio would: verbs in document order, with their attributes. */
+export function readTwiml(xml: string): Verb[] {
+  const document = parser.parse(xml) as Node[];
+  const response = document.find((node) => 'Response' in node);
+  if (!response) throw new Error(`not TwiML: ${xml.slice(0, 200)}`);
+  return (response.Response as Node[]).map(toVerb);
+}
+
+function text(node: Node, name: string): string {
+  const children = (node[name] as Node[] | undefined) ?? [];
+  return children.map((child) => String(child['#text'] ?? '')).join('');
+}
+
+function toVerb(node: Node): Verb {
+  const name = Object.keys(node).find((key) => key !== ':@')!;
+  const attrs = node[':@'] ?? {};
+  switch (name) {
+    case 'Say':
+      return { verb: 'Say', text: text(node, name), language: attrs.language, voice: attrs.voice };
+    case 'Gather':
+      return {
+        verb: 'Gather',
+        action: attrs.action ?? '',
+        input: attrs.input ?? 'dtmf',
+        numDigits: attrs.numDigits ? Number(attrs.numDigits) : undefined,
+        language: attrs.language,
+        finishOnKey: attrs.finishOnKey,
+        hints: attrs.hints,
+        children: ((node.Gather as Node[]) ?? []).map(toVerb),
+      };
+    case 'Redirect':
+      return { verb: 'Redirect', url: text(node, name) };
+    case 'Enqueue':
+      return { verb: 'Enqueue', queue: text(node, name), waitUrl: attrs.waitUrl, action: attrs.action };
+    case 'Dial': {
+      const children = (node.Dial as Node[]) ?? [];
+      const inner = children.find((child) => !('#text' in child));
+      const target = inner ? `${Object.keys(inner).find((key) => key !== ':@')}:${text(inner, Object.keys(inner).find((key) => key !== ':@')!)}` : text(node, name);
+      return { verb: 'Dial', target, action: attrs.action };
+    }
+    case 'Pause':
+      return { verb: 'Pause', length: Number(attrs.length ?? 1) };
+    case 'Play':
+      return { verb: 'Play', url: text(node, name) };
+    default:
+      return { verb: name };
+  }
+}
+
+/** Everything the caller would hear, in order, including prompts nested in a Gather. */
+export function spokenText(verbs: Verb[]): string[] {
+  return verbs.flatMap((verb) => {
+    if (verb.verb === 'Say') return [(verb as { text: string }).text];
+    if (verb.verb === 'Gather') return spokenText((verb as { children: Verb[] }).children);
+    return [];
+  });
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { buildApp, type AppDeps } from '../../src/app';
+import type { Clock } from '../../src/clock';
+import { loadConfig, type Config } from '../../src/config';
+import { loggerOptions } from '../../src/logging/logger';
+import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
+import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
+import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
+import { TwilioCallDriver, type CallOptions, type PostForm } from '../../scripts/lib/twilio-call-driver';
+import { deletePrefix, testRedis, uniquePrefix } from './redis';
+
+export const TEST_BASE_URL = 'https://hotline.example.test';
+export const TEST_AUTH_TOKEN = 'test-auth-token';
+
+export const catalogue = PromptCatalogue.load(path.join(__dirname, '../../prompts'));
+
+export class ManualClock implements Clock {
+  constructor(public time = Date.parse('2026-11-25T10:00:00+08:00')) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    TWILIO_MODE: 'simulate',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+/** Posts to the app in-process, as Twilio would over HTTPS. */
+export function injectPoster(app: FastifyInstance): PostForm {
+  return async (url, form, signature) => {
+    const response = await app.inject({
+      method: 'POST',
+      url: url.slice(TEST_BASE_URL.length),
+      payload: new URLSearchParams(form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+    });
+    return { status: response.statusCode, body: response.body };
+  };
+}
+
+export interface TestHotline {
+  app: FastifyInstance;
+  config: Config;
+  store: Store;
+  twilio: SimulatedTwilioGateway;
+  clock: ManualClock;
+  /** A new call driven through this app's webhooks. */
+  call(options?: Partial<CallOptions>): TwilioCallDriver;
+  close(): Promise<void>;
+}
+
+export interface TestHotlineOptions {
+  store?: 'redis' | 'memory';
+  /** Share one Redis prefix between several apps (instances) in a test. */
+  prefix?: string;
+  redis?: Redis;
+  clock?: ManualClock;
+  env?: Record<string, string>;
+  deps?: Partial<AppDeps>;
+  logDestination?: pino.DestinationStream;
+  logLevel?: string;
+}
+
+export async function startTestHotline(options: TestHotlineOptions = {}): Promise<TestHotline> {
+  const clock = options.clock ?? new ManualClock();
+  const config = testConfig(options.env);
+  const ownsRedis = options.store !== 'memory' && !options.redis;
+  const redis = options.store === 'memory' ? undefined : (options.redis ?? (await testRedis()));
+  const prefix = options.prefix ?? uniquePrefix('app');
+  const store = redis ? createRedisStore(redis, prefix) : createMemoryStore(clock);
+  const twilio = new SimulatedTwilioGateway(clock);
+  const logger = options.logDestination ? pino(loggerOptions(options.logLevel ?? 'debug'), options.logDestination) : pino({ level: 'silent' });
+  const app = await buildApp(config, { store, twilio, catalogue, clock, logger, ...options.deps });
+  await app.ready();
+  return {
+    app,
+    config,
+    store,
+    twilio,
+    clock,
+    call: (callOptions = {}) =>
+      new TwilioCallDriver(injectPoster(app), { baseUrl: TEST_BASE_URL, authToken: TEST_AUTH_TOKEN, ...callOptions }),
+    close: async () => {
+      await app.close();
+      if (redis && ownsRedis) {
+        if (!options.prefix) await deletePrefix(redis, prefix);
+        await redis.quit();
+      }
+    },
+  };
+}
+
+/** The prompt text of `key` in `language`, with vars, to compare with what the caller heard. */
+export function prompt(key: string, language: 'zh-CN' | 'en-US' = 'zh-CN', vars = {}): string {
+  return catalogue.render(language, key, vars);
+}
