@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
+import type { AgentAvailability } from '../agents/agent-availability';
+import { MemoryAgentAvailability } from '../agents/memory-agent-availability';
+import { RedisAgentAvailability } from '../agents/redis-agent-availability';
 import type { Clock } from '../clock';
+import type { HumanQueue } from '../queue/human-queue';
+import { MemoryHumanQueue } from '../queue/memory-human-queue';
+import { RedisHumanQueue } from '../queue/redis-human-queue';
 import type { KeyValueStore } from './key-value-store';
 import { MemoryKeyValueStore } from './memory-key-value-store';
 import { MemorySessionStore } from './memory-session-store';
@@ -17,6 +23,8 @@ export interface Store {
   readonly kind: 'redis' | 'memory';
   readonly sessions: SessionStore;
   readonly values: KeyValueStore;
+  readonly queue: HumanQueue;
+  readonly availability: AgentAvailability;
   /** Resolves when the backing store answers; rejects fast when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +36,8 @@ export function createRedisStore(redis: Redis, prefix: string): Store {
     kind: 'redis',
     sessions: new RedisSessionStore(redis, keys),
     values: new RedisKeyValueStore(redis, keys),
+    queue: new RedisHumanQueue(redis, prefix),
+    availability: new RedisAgentAvailability(redis, prefix),
     ping: async () => {
       await redis.ping();
     },
@@ -49,6 +59,8 @@ export function createMemoryStore(clock: Clock): Store {
     kind: 'memory',
     sessions,
     values,
+    queue: new MemoryHumanQueue(),
+    availability: new MemoryAgentAvailability(),
     ping: async () => undefined,
     close: async () => clearInterval(sweeper),
   };
