@@ -13,7 +13,7 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
-  REDIS_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('hotline:')),
   TWILIO_ACCOUNT_SID: z.preprocess(emptyAsUndefined, z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalString,

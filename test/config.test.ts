@@ -1,0 +1,101 @@
+import { ConfigError, loadConfig, SIMULATE_DEV_AUTH_TOKEN } from '../src/config';
+
+const LIVE = {
+  TWILIO_MODE: 'live',
+  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'real-token',
+  TWILIO_FROM_NUMBER: '+8610000000000',
+  PUBLIC_BASE_URL: 'https://hotline.example.com',
+};
+
+function refusal(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('with an empty environment: simulate mode, development token, sensible defaults', () => {
+    const config = loadConfig({});
+    expect(config.twilio).toMatchObject({ mode: 'simulate', authToken: SIMULATE_DEV_AUTH_TOKEN, usingDevToken: true, accountSid: undefined });
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.redisKeyPrefix).toBe('hotline:');
+    expect(config.defaultLanguage).toBe('zh-CN');
+    expect(config.logLevel).toBe('info');
+    expect(config.overflowNumber).toBeUndefined();
+    expect(config.sessionTtlSeconds).toBe(4 * 3600);
+  });
+
+  it('treats empty variables as unset (as docker compose passes them)', () => {
+    const config = loadConfig({ PORT: '', TWILIO_AUTH_TOKEN: '', TWILIO_MODE: '', PUBLIC_BASE_URL: '', OVERFLOW_NUMBER: '' });
+    expect(config.port).toBe(3000);
+    expect(config.twilio.mode).toBe('simulate');
+    expect(config.twilio.usingDevToken).toBe(true);
+  });
+
+  it('the public base URL follows PORT and loses its trailing slash', () => {
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://ivr.example.com/' }).publicBaseUrl).toBe('https://ivr.example.com');
+  });
+
+  it('simulate mode with a configured token uses it', () => {
+    const config = loadConfig({ TWILIO_AUTH_TOKEN: 'mine' });
+    expect(config.twilio).toMatchObject({ mode: 'simulate', authToken: 'mine', usingDevToken: false });
+  });
+
+  it('credentials without TWILIO_MODE mean live', () => {
+    const { TWILIO_MODE: _mode, ...rest } = LIVE;
+    const config = loadConfig(rest);
+    expect(config.twilio).toMatchObject({ mode: 'live', authToken: 'real-token', fromNumber: '+8610000000000', usingDevToken: false });
+  });
+
+  it('a complete live configuration loads', () => {
+    const config = loadConfig({ ...LIVE, OVERFLOW_NUMBER: '+8610123456789', DEFAULT_LANGUAGE: 'en-US', REDIS_URL: 'redis://redis:6379' });
+    expect(config.twilio.mode).toBe('live');
+    expect(config.overflowNumber).toBe('+8610123456789');
+    expect(config.defaultLanguage).toBe('en-US');
+    expect(config.redisUrl).toBe('redis://redis:6379');
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '80.5' }],
+    ['TWILIO_MODE', { TWILIO_MODE: 'production' }],
+    ['TWILIO_ACCOUNT_SID', { TWILIO_ACCOUNT_SID: 'SK123' }],
+    ['TWILIO_FROM_NUMBER', { TWILIO_FROM_NUMBER: '13800000000' }],
+    ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'not a url' }],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['REDIS_URL', { REDIS_URL: 'http://redis:6379' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'fr-FR' }],
+    ['OVERFLOW_NUMBER', { OVERFLOW_NUMBER: 'call mum' }],
+    ['SESSION_TTL_SECONDS', { SESSION_TTL_SECONDS: '5' }],
+  ] as const)('a bad %s is refused with a message naming it', (name, env) => {
+    expect(refusal(env).message).toContain(name);
+  });
+
+  it.each([
+    ['TWILIO_ACCOUNT_SID', { TWILIO_ACCOUNT_SID: undefined }],
+    ['TWILIO_AUTH_TOKEN', { TWILIO_AUTH_TOKEN: undefined }],
+    ['TWILIO_FROM_NUMBER', { TWILIO_FROM_NUMBER: undefined }],
+    ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: undefined }],
+    ['PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'http://hotline.example.com' }],
+  ] as const)('live mode without a proper %s refuses to start', (name, override) => {
+    const error = refusal({ ...LIVE, ...override });
+    expect(error.message).toContain(name);
+  });
+
+  it('live mode never falls back to the development token', () => {
+    const error = refusal({ ...LIVE, TWILIO_AUTH_TOKEN: '' });
+    expect(error.message).toContain('TWILIO_AUTH_TOKEN');
+  });
+});
