@@ -330,7 +330,7 @@ class CallSimulator {
     process.stdout.write('   (you are talking to them now; press Enter to end their side of the call, q to hang up) > ');
     const started = Date.now();
     const line = await this.input.next();
-    if (this.echo || line === null) process.stdout.write(`${line === null ? 'q (end of input)' : line}\n`);
+    if (this.echo || line === null) process.stdout.write(`${typeof line === 'string' ? line : 'q (end of input)'}\n`);
     if (line === null || line === TIMED_OUT || line.trim() === 'q') return { kind: 'end', reason: 'you hung up during the connected call' };
     if (!verb.action) return undefined;
     return {
