@@ -1,0 +1,216 @@
+import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
+import type { Verb } from '../../scripts/lib/twiml-reader';
+import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
+
+type Language = 'zh-CN' | 'en-US';
+
+/** Every <Say> the caller heard, including those nested in the Gather. */
+function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
+  return verbs.flatMap((verb) => {
+    if (verb.verb === 'Say') return [verb as Extract<Verb, { verb: 'Say' }>];
+    if (verb.verb === 'Gather') return says((verb as Extract<Verb, { verb: 'Gather' }>).children);
+    return [];
+  });
+}
+
+function expectVoice(call: TwilioCallDriver, language: Language): void {
+  const voice = language === 'en-US' ? { language: 'en-US', voice: 'Polly.Joanna-Neural' } : { language: 'cmn-CN', voice: 'Polly.Zhiyu-Neural' };
+  const spoken = says(call.verbs);
+  expect(spoken.length).toBeGreaterThan(0);
+  for (const say of spoken) expect(say).toMatchObject(voice);
+  expect(call.gather).toMatchObject({ language: language === 'en-US' ? 'en-US' : 'cmn-Hans-CN', input: 'dtmf speech', numDigits: 1 });
+}
+
+async function sessionOf(hotline: TestHotline, call: TwilioCallDriver) {
+  const stored = await hotline.store.sessions.load(call.callSid);
+  if (!stored) throw new Error('no session stored');
+  return { revision: stored.revision, session: JSON.parse(stored.data) as { menu: string; language: string; phase: string } };
+}
+
+describe('the main menu, through the webhooks', () => {
+  let hotline: TestHotline;
+  beforeAll(async () => {
+    hotline = await startTestHotline();
+  });
+  afterAll(() => hotline.close());
+
+  /** A call that has heard the welcome, in Mandarin or (after 9) English. */
+  async function callIn(language: Language): Promise<TwilioCallDriver> {
+    const call = await hotline.call().dial();
+    if (language === 'en-US') await call.press('9');
+    return call;
+  }
+
+  it('welcomes in Mandarin with the menu in one Gather (barge-in), and a no-input redirect after it', async () => {
+    const call = await hotline.call().dial();
+    expect(call.heard).toEqual([prompt('main.welcome'), prompt('main.menu')]);
+    expectVoice(call, 'zh-CN');
+    expect(call.verbs.map((verb) => verb.verb)).toEqual(['Gather', 'Redirect']);
+    expect(call.gather!.children.map((verb) => verb.verb)).toEqual(['Say', 'Say']);
+    expect(call.gather!.action).toMatch(/\/voice\/gather\?rev=1$/);
+    expect(call.verbs[1]).toMatchObject({ url: expect.stringMatching(/\/voice\/no-input\?rev=1$/) });
+  });
+
+  describe('9 switches the language', () => {
+    it('to English: the menu again in English, Joanna voice, English recognition', async () => {
+      const call = await hotline.call().dial();
+      await call.press('9');
+      expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
+      expectVoice(call, 'en-US');
+      expect((await sessionOf(hotline, call)).session.language).toBe('en-US');
+    });
+
+    it('and back to Mandarin on a second 9', async () => {
+      const call = await callIn('en-US');
+      await call.press('9');
+      expect(call.heard).toEqual([prompt('main.menu', 'zh-CN')]);
+      expectVoice(call, 'zh-CN');
+    });
+
+    it('by speech: "English" in Mandarin, "Mandarin" in English', async () => {
+      const call = await hotline.call().dial();
+      await call.say('English please');
+      expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
+      await call.say('mandarin');
+      expect(call.heard).toEqual([prompt('main.menu', 'zh-CN')]);
+    });
+
+    it('the language stays for the rest of the call, into submenus', async () => {
+      const call = await callIn('en-US');
+      await call.press('3');
+      expect(call.heard).toEqual([prompt('techSupport.menu', 'en-US')]);
+      expectVoice(call, 'en-US');
+      await call.press('#');
+      expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
+    });
+  });
+
+  describe.each(['zh-CN', 'en-US'] as const)('in %s', (language) => {
+    it('3 opens technical support and 4 opens features, by key', async () => {
+      const call = await callIn(language);
+      await call.press('3');
+      expect(call.heard).toEqual([prompt('techSupport.menu', language)]);
+      expectVoice(call, language);
+      await call.press('#');
+      expect(call.heard).toEqual([prompt('main.menu', language)]);
+      await call.press('4');
+      expect(call.heard).toEqual([prompt('features.menu', language)]);
+      expectVoice(call, language);
+    });
+
+    it.each([
+      ['1', 'account'],
+      ['2', 'transaction'],
+      ['5', 'fraud'],
+    ])('%s reaches the %s menu', async (key, menu) => {
+      const call = await callIn(language);
+      await call.press(key);
+      const { session } = await sessionOf(hotline, call);
+      expect(session.menu).toBe(menu);
+      expect(call.heard).not.toContain(prompt('main.menu', language));
+      expect(call.heard).not.toContain(prompt('hint.wrongKey', language));
+      expect(call.heard.length).toBeGreaterThan(0);
+      expect(call.gather).toBeDefined();
+    });
+
+    it('* repeats the menu without a hint', async () => {
+      const call = await callIn(language);
+      await call.press('*');
+      expect(call.heard).toEqual([prompt('main.menu', language)]);
+      await call.press('*');
+      expect(call.heard).toEqual([prompt('main.menu', language)]);
+    });
+
+    it('# in the main menu replays it (there is nothing above)', async () => {
+      const call = await callIn(language);
+      await call.press('#');
+      expect(call.heard).toEqual([prompt('main.menu', language)]);
+      const { session } = await sessionOf(hotline, call);
+      expect(session.menu).toBe('main');
+    });
+
+    it('0 asks for an agent: until the queue exists, an apology and the main menu', async () => {
+      const call = await callIn(language);
+      await call.press('0');
+      expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(call.gather).toBeDefined();
+    });
+
+    it('a wrong key and silence get different hints, each followed by the menu', async () => {
+      const call = await callIn(language);
+      await call.press('7');
+      expect(call.heard).toEqual([prompt('hint.wrongKey', language), prompt('main.menu', language)]);
+      await call.press('*');
+      await call.silence();
+      expect(call.heard).toEqual([prompt('hint.noInput', language), prompt('main.menu', language)]);
+      expect(prompt('hint.wrongKey', language)).not.toEqual(prompt('hint.noInput', language));
+    });
+
+    it.each([
+      ['three wrong keys', ['7', '8', '6']],
+      ['three silences', ['', '', '']],
+      ['wrong, silent, wrong', ['7', '', '#7']],
+    ])('%s put the caller through to an agent, never hang up', async (_label, inputs) => {
+      const call = await callIn(language);
+      for (const [index, input] of inputs.entries()) {
+        if (input === '') await call.silence();
+        else await call.press(input);
+        if (index < inputs.length - 1) {
+          expect(call.heard).toEqual([prompt(input === '' ? 'hint.noInput' : 'hint.wrongKey', language), prompt('main.menu', language)]);
+        }
+      }
+      expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
+      // Back in the main menu the count starts again: one more wrong key is only a hint.
+      await call.press('8');
+      expect(call.heard).toEqual([prompt('hint.wrongKey', language), prompt('main.menu', language)]);
+    });
+  });
+
+  describe('speech', () => {
+    it.each([
+      ['技术支持', 'zh-CN', 'techSupport.menu'],
+      ['我的app闪退了', 'zh-CN', 'techSupport.menu'],
+      ['积分', 'zh-CN', 'features.menu'],
+      ['technical support', 'en-US', 'techSupport.menu'],
+      ['I have a question about points', 'en-US', 'features.menu'],
+    ] as const)('"%s" (%s) opens %s', async (said, language, expected) => {
+      const call = await callIn(language);
+      await call.say(said, 0.85);
+      expect(call.heard).toEqual([prompt(expected, language)]);
+    });
+
+    it.each([
+      ['人工', 'zh-CN'],
+      ['agent', 'en-US'],
+    ] as const)('"%s" asks for an agent', async (said, language) => {
+      const call = await callIn(language);
+      await call.say(said);
+      expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+    });
+
+    it('"重复" repeats without a hint', async () => {
+      const call = await callIn('zh-CN');
+      await call.say('重复一下');
+      expect(call.heard).toEqual([prompt('main.menu')]);
+    });
+
+    it('speech heard with low confidence counts as a wrong key', async () => {
+      const call = await callIn('zh-CN');
+      await call.say('技术支持', 0.2);
+      expect(call.heard).toEqual([prompt('hint.wrongKey'), prompt('main.menu')]);
+    });
+
+    it('speech that matches no option counts as a wrong key', async () => {
+      const call = await callIn('en-US');
+      await call.say('what is the weather like', 0.95);
+      expect(call.heard).toEqual([prompt('hint.wrongKey', 'en-US'), prompt('main.menu', 'en-US')]);
+    });
+
+    it('the Gather gives the recogniser the words of the menu', async () => {
+      const call = await callIn('zh-CN');
+      expect(call.gather!.hints).toContain('技术');
+      expect(call.gather!.hints).toContain('人工');
+    });
+  });
+});
