@@ -1,4 +1,5 @@
 import { initialTransition, transition } from 'xstate';
+import { z } from 'zod';
 import { menus } from '../../flows/call-flow';
 import type { AwaitMeta, CallFacts, MenuEvent, MenuExit, MenuId, StateMeta } from '../../flows/menu-contract';
 
@@ -23,8 +24,22 @@ export function startMenu(menu: MenuId, facts: CallFacts): { snapshot: MenuSnaps
   return { snapshot, actions: actions as MenuAction[] };
 }
 
+/**
+ * What a stored menu context must look like. xstate's resolveState takes any context as it is
+ * (even `null`, which becomes `{}`), and a context without `strikes` would never strike out.
+ */
+const storedContext = z.object({
+  facts: z.object({ identityLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]) }).passthrough(),
+  strikes: z.number().int().min(0),
+  vars: z.record(z.string(), z.union([z.string(), z.number()])),
+  exit: z.unknown(),
+});
+const storedValue = z.union([z.string(), z.record(z.string(), z.unknown())]);
+
 /** Throws when the stored snapshot no longer fits the machine (a state that was renamed, say). */
 export function restoreMenu(menu: MenuId, stored: { value: unknown; context: unknown }): MenuSnapshot {
+  if (!storedValue.safeParse(stored.value).success) throw new Error(`stored state of ${menu} is not a state value`);
+  if (!storedContext.safeParse(stored.context).success) throw new Error(`stored context of ${menu} has the wrong shape`);
   const snapshot = machine(menu).resolveState(stored as Parameters<AnyMenu['resolveState']>[0]);
   if (!currentMeta(snapshot)) throw new Error(`stored state of ${menu} has no prompt`);
   return snapshot;

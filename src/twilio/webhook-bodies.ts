@@ -25,5 +25,6 @@ export const statusFields = callFields.extend({
   CallDuration: z.coerce.number().optional().catch(undefined),
 });
 
-export const revisionQuery = z.object({ rev: z.coerce.number().int().min(0) });
+// Only the digits the server itself wrote: `rev=` or `rev=1e3` is not a revision (coerce would read `''` as 0).
+export const revisionQuery = z.object({ rev: z.string().regex(/^\d{1,15}$/).transform(Number) });
 export const attemptQuery = z.object({ attempt: z.coerce.number().int().min(0).max(10).catch(0) });
