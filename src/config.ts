@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessHoursSchema, DEFAULT_TIMEZONE, timeZoneSchema, type BusinessHours } from './queue/business-hours';
 
 /** Used only in simulate mode when no token is configured; the caller simulator signs with it too. */
 export const SIMULATE_DEV_AUTH_TOKEN = 'simulate-dev-auth-token-not-secret';
@@ -23,6 +24,11 @@ const envSchema = z.object({
   DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, z.enum(LANGUAGES).default('zh-CN')),
   OVERFLOW_NUMBER: z.preprocess(emptyAsUndefined, z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +8610…').optional()),
   SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).default(4 * 3600)),
+  BUSINESS_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 09:00-21:00; sat-sun 10:00-18:00').pipe(businessHoursSchema)),
+  BUSINESS_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_TIMEZONE).pipe(timeZoneSchema)),
+  // A short clip: the wait TwiML announces the caller's position again each time it ends.
+  HOLD_MUSIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/ClockworkWaltz.mp3')),
+  LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(600).default(30)),
 });
 
 export interface Config {
@@ -45,6 +51,12 @@ export interface Config {
   overflowNumber: string | undefined;
   /** How long a call's state is kept after its last webhook; also bounds an abandoned call. */
   sessionTtlSeconds: number;
+  /** When agents take callers (SPEC §4); outside them callers are offered a callback or an SMS. */
+  businessHours: BusinessHours;
+  businessTimeZone: string;
+  holdMusicUrl: string;
+  /** How long an agent's claim may take to bridge before the caller goes back to the front. */
+  leaseSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,5 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLanguage: e.DEFAULT_LANGUAGE,
     overflowNumber: e.OVERFLOW_NUMBER,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    businessHours: e.BUSINESS_HOURS,
+    businessTimeZone: e.BUSINESS_TIMEZONE,
+    holdMusicUrl: e.HOLD_MUSIC_URL,
+    leaseSeconds: e.LEASE_SECONDS,
   };
 }

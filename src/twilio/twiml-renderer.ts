@@ -46,7 +46,7 @@ export class TwimlRenderer {
       }
       case 'enqueue':
         this.say(response, turn.language, turn.speech);
-        response.enqueue({ waitUrl: this.urls.path(`/voice/queue/wait`), action: this.urls.path(`/voice/queue/left`), method: 'POST' }, next.queue);
+        response.enqueue({ waitUrl: this.urls.queueWait(), waitUrlMethod: 'POST', action: this.urls.queueLeft(), method: 'POST' }, next.queue);
         break;
       case 'dial':
         this.say(response, turn.language, turn.speech);

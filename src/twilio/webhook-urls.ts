@@ -28,7 +28,44 @@ export class WebhookUrls {
     return `${this.base}/voice/recover?attempt=${attempt}`;
   }
 
+  /** Twilio's `<Enqueue waitUrl>`: requested again each time the wait TwiML ends. */
+  queueWait(): string {
+    return `${this.base}/voice/queue/wait`;
+  }
+
+  /** A key pressed while waiting (1: call me back). */
+  queueWaitKey(): string {
+    return `${this.base}/voice/queue/wait-key`;
+  }
+
+  /** `<Enqueue action>`: the caller left Twilio's waiting room. */
+  queueLeft(): string {
+    return `${this.base}/voice/queue/left`;
+  }
+
+  /**
+   * Requested on the agent's leg when they answer. `call` is the queued call (a callback is a
+   * different leg); `waited` is the claim's wait, recorded for the estimated wait time.
+   */
+  agentAnswered(callSid: string, agentId: string, waitedMs: number): string {
+    return `${this.base}/voice/agent/answered?${query({ call: callSid, agent: agentId, waited: String(waitedMs) })}`;
+  }
+
+  /** `<Dial action>` on the caller's leg when the agent's leg ends. */
+  dialEnded(callSid: string, agentId: string): string {
+    return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId })}`;
+  }
+
+  /** The satisfaction survey's answer (or its silence) for the queued call `callSid`. */
+  survey(callSid: string, attempt: number): string {
+    return `${this.base}/voice/survey?${query({ call: callSid, attempt: String(attempt) })}`;
+  }
+
   path(pathAndQuery: string): string {
     return `${this.base}${pathAndQuery}`;
   }
+}
+
+function query(values: Record<string, string>): string {
+  return new URLSearchParams(values).toString();
 }
