@@ -141,6 +141,7 @@ const speechKeys = (actions: Action[]) =>
   });
 
 const hintSaid = (actions: Action[]) => speechKeys(actions).some((key) => key?.startsWith('hint.'));
+const isDone = (snapshot: Snapshot) => snapshot.status === 'done';
 const sameState = (a: Snapshot, b: Snapshot) => b.status !== 'done' && JSON.stringify(a.value) === JSON.stringify(b.value);
 const exitOf = (snapshot: Snapshot): MenuExit | null => (snapshot.status === 'done' ? ((snapshot.output as MenuExit | null) ?? null) : null);
 
@@ -223,9 +224,9 @@ describe.each(menuIds)('menu machine %s', (id) => {
       const failures: MenuEvent[] = [{ type: 'NO_INPUT' }];
       if (meta.gather === 'menu') failures.push({ type: 'DIGITS', digits: wrongKey });
       for (const failure of failures) {
-        let current = snapshot;
+        let current: Snapshot = snapshot;
         let count = 0;
-        while (current.status !== 'done' && count < 10) {
+        while (!isDone(current) && count < 10) {
           current = fail(current, failure);
           count++;
         }
