@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# The hotline: build with dev dependencies, run with production ones only, as a non-root user.
+
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY flows ./flows
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./package.json
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# Read at runtime: prompt catalogues, demo data (wallets, agents) and the queue's Lua scripts,
+# which the compiled build loads from the source tree (src/queue/lua).
+COPY --chown=root:root prompts ./prompts
+COPY --chown=root:root data ./data
+COPY --chown=root:root src/queue/lua ./src/queue/lua
+# The code stays owned by root and read-only to the process; it runs as the image's `node` user.
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+# No npm in between: SIGTERM reaches node, which finishes in-flight webhooks and exits.
+CMD ["node", "dist/src/main.js"]
