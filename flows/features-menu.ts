@@ -1,11 +1,12 @@
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState } from './menu-kit';
+import { awaitState, Effect, outcome } from './identity-kit';
+import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, stateConfig } from './menu-kit';
 
 type Topic = 'payments' | 'points' | 'records' | 'whatsNew';
 
 /** Menu 4: information that needs no identity; each topic can be sent by SMS. */
-function topicState(topic: Topic) {
+function topicState(topic: Topic, prompt = `features.${topic}`) {
   return menuState({
-    prompt: `features.${topic}`,
+    prompt,
     intent: `features.${topic}`,
     options: { '1': { actions: [{ type: 'sendSms', params: { template: `sms.features.${topic}` } }] } },
     back: { target: 'menu' },
@@ -23,7 +24,7 @@ export const featuresMenu = menuSetup.createMachine({
       intent: 'features',
       options: {
         '1': { target: 'payments' },
-        '2': { target: 'points' },
+        '2': { target: 'pointsRoute' },
         '3': { target: 'records' },
         '4': { target: 'whatsNew' },
       },
@@ -31,6 +32,16 @@ export const featuresMenu = menuSetup.createMachine({
     }),
     payments: topicState('payments'),
     points: topicState('points'),
+    // SPEC §2 4-2: a caller verified earlier in the call also hears the balance; nobody is asked for a PIN here.
+    pointsRoute: stateConfig({
+      always: [{ guard: { type: 'verified', params: { level: 1 } }, target: 'pointsLoading' }, { target: 'points' }],
+    }),
+    pointsLoading: awaitState(
+      Effect.pointsBalance,
+      [{ guard: outcome('found'), target: 'pointsWithBalance', actions: ['learn'] }],
+      { target: 'points' },
+    ),
+    pointsWithBalance: topicState('points', 'features.pointsWithBalance'),
     records: topicState('records'),
     whatsNew: topicState('whatsNew'),
     ...exitState,

@@ -49,6 +49,9 @@ export const menuSetup = setup({
     pressed: ({ event }, params: { key: string }) => event.type === 'DIGITS' && event.digits === params.key,
     lastStrike: ({ context }) => context.strikes >= 2,
     outcome: ({ event }, params: { is: string }) => event.type === 'RESULT' && event.outcome === params.is,
+    /** The third failure in a row when the failure is an effect's answer (a number not found, a malformed PIN). */
+    lastStrikeOn: ({ context, event }, params: { is: string }) =>
+      context.strikes >= 2 && event.type === 'RESULT' && event.outcome === params.is,
     verified: ({ context }, params: { level: IdentityLevel }) => context.facts.identityLevel >= params.level,
   },
 });
@@ -71,15 +74,21 @@ export function toAgent(handoff: Omit<Handoff, 'reason'>, reason: Handoff['reaso
   return leave({ kind: 'agent', handoff: { ...handoff, reason } });
 }
 
+/**
+ * Params fixed in the machine, or computed from the event (a PIN typed, a case number learned).
+ * Computed params exist only in the action handed to the engine, never in the stored context.
+ */
+type Params<P> = P | ((args: { context: MenuContext; event: MenuEvent }) => P);
+
 /** The named actions of `menuSetup`, as a transition lists them. */
 export type Action =
   | 'toggleLanguage'
   | 'resetStrikes'
   | 'strike'
   | 'learn'
-  | { type: 'say'; params: { key: string; vars?: PromptVars } }
-  | { type: 'sendSms'; params: { template: string; vars?: PromptVars } }
-  | { type: 'request'; params: { effect: string; args?: Record<string, string> } }
+  | { type: 'say'; params: Params<{ key: string; vars?: PromptVars }> }
+  | { type: 'sendSms'; params: Params<{ template: string; vars?: PromptVars }> }
+  | { type: 'request'; params: Params<{ effect: string; args?: Record<string, string> }> }
   | { type: 'setExit'; params: { exit: MenuExit } }
   | { type: 'setIntent'; params: { intent: string } };
 
@@ -87,6 +96,7 @@ export type Guard =
   | 'lastStrike'
   | { type: 'pressed'; params: { key: string } }
   | { type: 'outcome'; params: { is: string } }
+  | { type: 'lastStrikeOn'; params: { is: string } }
   | { type: 'verified'; params: { level: IdentityLevel } };
 
 export interface Choice {
@@ -143,6 +153,8 @@ export function stateConfig(config: {
   meta?: StateMeta | { awaits: string };
   entry?: Action[];
   on?: Partial<Record<MenuEvent['type'], Choice[]>>;
+  /** Eventless routing (e.g. skip identity already proven); such a state never rests. */
+  always?: Choice[];
 }): MenuStateConfig {
   return config as MenuStateConfig;
 }

@@ -1,6 +1,32 @@
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, toAgent } from './menu-kit';
+import { awaitState, Effect, identityGate, outcome, sayResult } from './identity-kit';
+import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, type Choice } from './menu-kit';
 
-/** Menu 2. Its identity-gated self-service arrives with the identity issue; until then each topic hands off. */
+const back: Choice = { target: 'menu' };
+
+const recent = identityGate({ name: 'recent', level: 1, intent: 'transaction.recent', done: { target: 'recentLoading' }, back });
+const failed = identityGate({ name: 'failed', level: 1, intent: 'transaction.failed', done: { target: 'failedLoading' }, back });
+const deduction = identityGate({ name: 'deduction', level: 1, intent: 'transaction.deduction', done: { target: 'disputesLoading' }, back });
+
+/** A read-out the caller can replay (`*`), leave (`#`) or take to an agent (`0`); `1` when given. */
+const readout = (prompt: string, intent: string, options: Record<string, Choice> = {}) => menuState({ prompt, intent, options, back });
+
+/** Loads a read-out: `found` teaches the prompt's vars (and the subject), `none` has its own prompt. */
+const load = (effect: string, found: string, none: string, unavailable: string) =>
+  awaitState(
+    effect,
+    [
+      { guard: outcome('found'), target: found, actions: ['learn'] },
+      { guard: outcome('none'), target: none },
+    ],
+    { target: unavailable },
+  );
+
+const openCase: Choice = { target: 'openingCase' };
+
+/**
+ * Menu 2 (SPEC §2), all behind L1: the last 3 transactions, the newest failed one with advice,
+ * refund status of disputed items or a new case (read back, sent by SMS, then an agent).
+ */
 export const transactionMenu = menuSetup.createMachine({
   id: 'transaction',
   context: ({ input }) => initialContext(input),
@@ -10,13 +36,41 @@ export const transactionMenu = menuSetup.createMachine({
     menu: menuState({
       prompt: 'transaction.menu',
       intent: 'transaction',
-      options: {
-        '1': toAgent({ tier: 'tier1', intent: 'transaction.recent', priority: 'normal' }, 'flow'),
-        '2': toAgent({ tier: 'tier1', intent: 'transaction.failed', priority: 'normal' }, 'flow'),
-        '3': toAgent({ tier: 'tier1', intent: 'transaction.deduction', priority: 'normal' }, 'flow'),
-      },
+      options: { '1': recent.enter, '2': failed.enter, '3': deduction.enter },
       back: leave({ kind: 'back' }),
     }),
+    ...recent.states,
+    ...failed.states,
+    ...deduction.states,
+
+    recentLoading: load(Effect.recentTransactions, 'recentList', 'recentNone', recent.unavailable),
+    recentList: readout('transaction.recent', 'transaction.recent'),
+    recentNone: readout('transaction.recentNone', 'transaction.recent'),
+
+    failedLoading: load(Effect.failedTransaction, 'failedInfo', 'failedNone', failed.unavailable),
+    failedInfo: readout('transaction.failed', 'transaction.failed'),
+    failedNone: readout('transaction.failedNone', 'transaction.failed'),
+
+    disputesLoading: load(Effect.disputes, 'disputeList', 'disputesNone', deduction.unavailable),
+    disputeList: readout('transaction.disputes', 'transaction.deduction', { '1': openCase }),
+    disputesNone: readout('transaction.disputesNone', 'transaction.deduction', { '1': openCase }),
+    openingCase: awaitState(
+      Effect.openCase,
+      [
+        {
+          guard: outcome('opened'),
+          ...leave({ kind: 'agent', handoff: { tier: 'tier1', intent: 'transaction.deduction', priority: 'normal', reason: 'flow' } }, [
+            'learn',
+            sayResult('transaction.caseOpened'),
+            {
+              type: 'sendSms',
+              params: ({ event }) => ({ template: 'sms.transaction.case', vars: event.type === 'RESULT' ? event.vars : {} }),
+            },
+          ]),
+        },
+      ],
+      { target: deduction.unavailable },
+    ),
     ...exitState,
   },
 });

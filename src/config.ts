@@ -29,6 +29,10 @@ const envSchema = z.object({
   // A short clip: the wait TwiML announces the caller's position again each time it ends.
   HOLD_MUSIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/ClockworkWaltz.mp3')),
   LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(600).default(30)),
+  // The wallet core API; without it the demo directory (WALLET_DATA_FILE, default data/demo-wallets.json) is used.
+  WALLET_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  WALLET_API_TOKEN: optionalString,
+  WALLET_DATA_FILE: optionalString,
 });
 
 export interface Config {
@@ -51,6 +55,8 @@ export interface Config {
   overflowNumber: string | undefined;
   /** How long a call's state is kept after its last webhook; also bounds an abandoned call. */
   sessionTtlSeconds: number;
+  /** `http`: the wallet core API; `demo`: the demo directory from a data file (relative to the project root). */
+  wallet: { kind: 'http'; url: string; token: string } | { kind: 'demo'; dataFile: string | undefined };
   /** When agents take callers (SPEC §4); outside them callers are offered a callback or an SMS. */
   businessHours: BusinessHours;
   businessTimeZone: string;
@@ -72,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const hasCredentials = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN);
   const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'simulate');
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+
+  if (e.WALLET_API_URL && !e.WALLET_API_TOKEN) throw new ConfigError('WALLET_API_TOKEN: required when WALLET_API_URL is set');
 
   if (mode === 'live') {
     if (!e.TWILIO_ACCOUNT_SID) throw new ConfigError('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
@@ -103,5 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     businessTimeZone: e.BUSINESS_TIMEZONE,
     holdMusicUrl: e.HOLD_MUSIC_URL,
     leaseSeconds: e.LEASE_SECONDS,
+    wallet: e.WALLET_API_URL
+      ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
+      : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },
   };
 }

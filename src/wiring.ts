@@ -10,12 +10,27 @@ import { createMemoryStore, createRedisStore, type Store } from './store/store';
 import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
+import { createIdentityEffects } from './identity/identity-effects';
+import { DemoWalletBackend } from './wallet/demo-wallet-backend';
+import { DEFAULT_DEMO_WALLETS_FILE, loadDemoWallets } from './wallet/demo-wallet-data';
+import { HttpWalletBackend } from './wallet/http-wallet-backend';
+import type { WalletBackend } from './wallet/wallet-backend';
 
 /** The production dependencies the configuration asks for. */
 export async function createDeps(config: Config, logger: Logger): Promise<AppDeps> {
   const clock = systemClock;
   const catalogue = PromptCatalogue.load(path.join(projectRoot(), 'prompts'));
-  return { store: await createStore(config, logger), twilio: createTwilio(config), catalogue, clock, logger };
+  const store = await createStore(config, logger);
+  const twilio = createTwilio(config);
+  const wallet = createWallet(config, store);
+  const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
+  return { store, twilio, catalogue, clock, logger, effects };
+}
+
+function createWallet(config: Config, store: Store): WalletBackend {
+  if (config.wallet.kind === 'http') return new HttpWalletBackend({ baseUrl: config.wallet.url, token: config.wallet.token });
+  const file = path.resolve(projectRoot(), config.wallet.dataFile ?? DEFAULT_DEMO_WALLETS_FILE);
+  return new DemoWalletBackend(loadDemoWallets(file), store.values, systemClock);
 }
 
 async function createStore(config: Config, logger: Logger): Promise<Store> {

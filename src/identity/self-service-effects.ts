@@ -1,0 +1,114 @@
+import { Effect } from '../../flows/identity-kit';
+import type { IdentityLevel } from '../../flows/menu-contract';
+import { UNAVAILABLE, type EffectContext, type EffectHandler, type EffectResult } from '../calls/effects';
+import type { Clock } from '../clock';
+import type { PromptCatalogue } from '../prompts/prompt-catalogue';
+import type { TwilioGateway } from '../twilio/twilio-gateway';
+import type { WalletBackend } from '../wallet/wallet-backend';
+import type { IdentityClaims } from './identity-claims';
+import { spokenDigits } from './spoken-forms';
+import { TransactionReadout } from './transaction-readout';
+
+export interface SelfServiceDeps {
+  wallet: WalletBackend;
+  claims: IdentityClaims;
+  twilio: TwilioGateway;
+  catalogue: PromptCatalogue;
+  clock: Clock;
+}
+
+/** SPEC §2 1-2-1 ... 2-1: "the last 3". */
+const RECENT_COUNT = 3;
+
+/**
+ * What a verified caller can do alone (SPEC §2 menus 1, 2, 4-2, 5). Each effect checks the
+ * identity level itself, so no machine can reach a wallet without it.
+ */
+export function selfServiceEffects(deps: SelfServiceDeps): Record<string, EffectHandler> {
+  const { wallet, catalogue } = deps;
+  const readout = new TransactionReadout(catalogue);
+
+  /** Runs `work` with the call's wallet when the call has proven `level`; otherwise `unavailable`. */
+  const verified =
+    (level: IdentityLevel, work: (walletId: string, context: EffectContext) => Promise<EffectResult>): EffectHandler =>
+    async (_args, context) => {
+      const { identityLevel, walletId } = context.session.facts;
+      return identityLevel >= level && walletId ? work(walletId, context) : UNAVAILABLE;
+    };
+
+  return {
+    [Effect.sendResetLink]: verified(1, async (walletId, context) => {
+      const claim = await deps.claims.get(context.session.callSid);
+      if (!claim || claim.walletId !== walletId) return UNAVAILABLE;
+      const { link, expiresAt } = await wallet.sendPasswordResetLink(walletId);
+      const minutes = Math.max(1, Math.round((Date.parse(expiresAt) - deps.clock.now()) / 60_000));
+      // The link is a credential: it goes straight into the SMS to the registered number, never into the call's state.
+      const body = catalogue.render(context.session.language, 'sms.account.resetLink', { link, minutes });
+      await deps.twilio.sendSms({ to: claim.phone, body, callSid: context.session.callSid });
+      context.log.info({ walletId }, 'account: password reset link sent');
+      return { outcome: 'sent' };
+    }),
+
+    [Effect.lockStatus]: verified(2, async (_walletId, context) => {
+      const claim = await deps.claims.get(context.session.callSid);
+      const found = claim && (await wallet.findWalletByPhone(claim.phone));
+      if (!found) return UNAVAILABLE;
+      if (found.status === 'frozen') return { outcome: 'frozen' };
+      if (found.status === 'active') return { outcome: 'active' };
+      return { outcome: found.lockReason === 'wrong-password' ? 'wrongPassword' : 'suspicious' };
+    }),
+
+    [Effect.unlock]: verified(2, async (walletId, context) => {
+      const unlocked = await wallet.unlock(walletId);
+      context.log.info({ walletId, unlocked }, 'account: self-service unlock');
+      return { outcome: unlocked ? 'unlocked' : 'refused' };
+    }),
+
+    [Effect.recentTransactions]: verified(1, async (walletId, context) => {
+      const { language } = context.session;
+      const items = await wallet.recentTransactions(walletId, RECENT_COUNT);
+      if (items.length === 0) return { outcome: 'none' };
+      const lines = items.map((item) => readout.line(item, language)).join(language === 'en-US' ? ' ' : '');
+      return { outcome: 'found', vars: { count: items.length, items: lines } };
+    }),
+
+    [Effect.failedTransaction]: verified(1, async (walletId, context) => {
+      const failed = await wallet.newestFailedTransaction(walletId);
+      if (!failed) return { outcome: 'none' };
+      return {
+        outcome: 'found',
+        facts: { subject: { kind: 'transaction', id: failed.id } },
+        vars: readout.failure(failed, context.session.language),
+      };
+    }),
+
+    [Effect.disputes]: verified(1, async (walletId, context) => {
+      const { language } = context.session;
+      const items = await wallet.disputes(walletId);
+      if (items.length === 0) return { outcome: 'none' };
+      const lines = items.map((item) => readout.dispute(item, language)).join(language === 'en-US' ? ' ' : '');
+      return { outcome: 'found', vars: { items: lines } };
+    }),
+
+    [Effect.openCase]: verified(1, async (walletId, context) => {
+      const { caseId } = await wallet.openCase(walletId, { kind: 'unexpected-deduction' });
+      context.log.info({ walletId, caseId }, 'transaction: case opened');
+      return {
+        outcome: 'opened',
+        facts: { subject: { kind: 'case', id: caseId } },
+        vars: { caseId, caseDigits: spokenDigits(caseId, context.session.language) },
+      };
+    }),
+
+    [Effect.freezeWallet]: verified(1, async (walletId, context) => {
+      await wallet.freeze(walletId, 'fraud-reported');
+      context.log.warn({ walletId }, 'fraud: wallet frozen at the caller\'s request');
+      return { outcome: 'frozen' };
+    }),
+
+    [Effect.pointsBalance]: verified(1, async (walletId) => ({
+      outcome: 'found',
+      vars: { points: await wallet.pointsBalance(walletId) },
+    })),
+  };
+}
