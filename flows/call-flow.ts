@@ -1,4 +1,5 @@
 import { accountMenu } from './account-menu';
+import { afterHoursMenu } from './after-hours-menu';
 import { featuresMenu } from './features-menu';
 import { fraudMenu } from './fraud-menu';
 import { mainMenu } from './main-menu';
@@ -17,6 +18,7 @@ export const menus = {
   techSupport: techSupportMenu,
   features: featuresMenu,
   fraud: fraudMenu,
+  afterHours: afterHoursMenu,
 } as const satisfies Record<MenuId, unknown>;
 
 export type MenuMachine = (typeof menus)[MenuId];

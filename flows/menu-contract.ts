@@ -2,7 +2,7 @@
  * The vocabulary shared by the menu machines and the engine that runs them. Machines only decide
  * what happens next; everything they want done is an action returned as data (see menu-kit.ts).
  */
-export type MenuId = 'main' | 'account' | 'transaction' | 'techSupport' | 'features' | 'fraud';
+export type MenuId = 'main' | 'account' | 'transaction' | 'techSupport' | 'features' | 'fraud' | 'afterHours';
 export type Tier = 'tier1' | 'tier2';
 export type IdentityLevel = 0 | 1 | 2;
 

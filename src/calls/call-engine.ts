@@ -232,7 +232,7 @@ export class CallEngine {
       return;
     }
     session.stack = [];
-    return this.enter(work, ENTRY_MENU, pending);
+    return this.enter(work, outcome.kind === 'menu' ? outcome.menu : ENTRY_MENU, pending);
   }
 
   private async enter(work: Work, menu: MenuId, pending: MenuEvent[]): Promise<void> {

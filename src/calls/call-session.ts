@@ -29,7 +29,7 @@ export interface CallSession {
   startedAt: number;
 }
 
-const menuId = z.enum(['main', 'account', 'transaction', 'techSupport', 'features', 'fraud']);
+const menuId = z.enum(['main', 'account', 'transaction', 'techSupport', 'features', 'fraud', 'afterHours']);
 
 const sessionSchema = z.object({
   format: z.literal(SESSION_FORMAT),

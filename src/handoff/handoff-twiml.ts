@@ -67,10 +67,10 @@ export class HandoffTwiml {
   survey(language: Language, queuedCallSid: string, attempt: number, speech: Speech[] = []): string {
     const response = new VoiceResponse();
     this.say(response, language, speech);
-    const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: 8, action: this.urls.survey(queuedCallSid, attempt), method: 'POST' });
+    const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: 8, action: this.urls.survey(queuedCallSid, attempt, language), method: 'POST' });
     this.say(gather, language, [{ key: 'survey.question' }]);
     // Silence falls through to here: the same URL without Digits counts as no answer.
-    response.redirect({ method: 'POST' }, this.urls.survey(queuedCallSid, attempt));
+    response.redirect({ method: 'POST' }, this.urls.survey(queuedCallSid, attempt, language));
     return checked(response.toString());
   }
 
@@ -87,6 +87,20 @@ export class HandoffTwiml {
     const response = new VoiceResponse();
     this.say(response, language, speech);
     response.dial({}, number);
+    return response.toString();
+  }
+
+  /** Out of Twilio's waiting room: its `<Enqueue action>` then decides what the caller hears. */
+  leave(): string {
+    const response = new VoiceResponse();
+    response.leave();
+    return response.toString();
+  }
+
+  /** Refuses the agent's leg: the caller's `<Dial>` ends and its action takes over. */
+  hangup(): string {
+    const response = new VoiceResponse();
+    response.hangup();
     return response.toString();
   }
 

@@ -15,6 +15,8 @@ export interface VoiceRoutesOptions {
   authToken: string;
   defaultLanguage: Language;
   overflowNumber?: string;
+  /** Told of every ended call, so a caller waiting for an agent leaves the queue at once. */
+  onCallEnded?: (callSid: string, status: string) => Promise<void>;
 }
 
 /** How often a caller hears "please hold on" while the server retries after an inner failure. */
@@ -103,6 +105,11 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
       } catch (error) {
         // Twilio ignores this answer's body; the session expires by its TTL in any case.
         request.log.error({ err: error }, 'could not record the end of the call');
+      }
+      try {
+        await options.onCallEnded?.(body.CallSid, body.CallStatus);
+      } catch (error) {
+        request.log.error({ err: error }, 'could not take the ended call out of the human queue');
       }
     }
     return reply.code(204).send();

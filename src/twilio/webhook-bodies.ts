@@ -28,3 +28,27 @@ export const statusFields = callFields.extend({
 // Only the digits the server itself wrote: `rev=` or `rev=1e3` is not a revision (coerce would read `''` as 0).
 export const revisionQuery = z.object({ rev: z.string().regex(/^\d{1,15}$/).transform(Number) });
 export const attemptQuery = z.object({ attempt: z.coerce.number().int().min(0).max(10).catch(0) });
+
+/** `<Enqueue action>`: why the caller left Twilio's waiting room. */
+export const queueLeftFields = callFields.extend({
+  QueueResult: z.string().max(32).default(''),
+  QueueTime: z.coerce.number().optional().catch(undefined),
+});
+
+/** `<Dial action>`: how the agent's leg ended. */
+export const dialEndedFields = callFields.extend({ DialCallStatus: z.string().max(32).default('') });
+
+const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/);
+
+/** The queued call and agent that the server wrote into the agent-leg URLs. */
+export const agentLegQuery = z.object({
+  call: callSid,
+  agent: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  waited: z.coerce.number().int().min(0).catch(0),
+});
+
+export const surveyQuery = z.object({
+  call: callSid,
+  attempt: z.coerce.number().int().min(1).max(10).catch(1),
+  lang: z.enum(['zh-CN', 'en-US']).catch('zh-CN'),
+});

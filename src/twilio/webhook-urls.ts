@@ -56,9 +56,12 @@ export class WebhookUrls {
     return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId })}`;
   }
 
-  /** The satisfaction survey's answer (or its silence) for the queued call `callSid`. */
-  survey(callSid: string, attempt: number): string {
-    return `${this.base}/voice/survey?${query({ call: callSid, attempt: String(attempt) })}`;
+  /**
+   * The satisfaction survey's answer (or its silence) for the queued call `callSid`; the language
+   * travels in the URL because the queue may have forgotten the call by then (wrap-up).
+   */
+  survey(callSid: string, attempt: number, language: string): string {
+    return `${this.base}/voice/survey?${query({ call: callSid, attempt: String(attempt), lang: language })}`;
   }
 
   path(pathAndQuery: string): string {
