@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: the webhook benchmark (scripts/bench-webhooks.ts) and the human-queue benchmark
+ * (scripts/bench-queue.ts), both against the Redis at REDIS_URL (default redis://127.0.0.1:6379)
+ * under their own key prefixes, deleted afterwards. Prints the figures next to their targets with
+ * PASS or MISS, and writes them to bench-results.json (not committed).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runQueueBench, type QueueBenchResult } from './bench-queue';
+import { printWebhookResult, runWebhookBench, type WebhookBenchResult } from './bench-webhooks';
+
+const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
+
+function printQueueResult(result: QueueBenchResult): void {
+  console.log('');
+  console.log(`Human queue (Redis, ${result.waitingCallers.toLocaleString('en-US')} waiting callers)`);
+  console.log(`  fill: ${result.fillPerSecond.toLocaleString('en-US')} enqueues/s`);
+  for (const [name, figures] of Object.entries(result.latency)) {
+    console.log(`  ${name.padEnd(9)} p50 ${figures.p50Ms.toFixed(3)} ms  p99 ${figures.p99Ms.toFixed(3)} ms  (${figures.samples} one at a time, queue full)`);
+  }
+  console.log(`  claims: ${result.claimsPerSecond.toLocaleString('en-US')}/s with ${result.concurrency} in flight on one connection`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const results: { startedAt: string; redisUrl: string; webhooks?: WebhookBenchResult; queue?: QueueBenchResult; seconds?: number; errors: string[] } = {
+    startedAt: new Date(started).toISOString(),
+    redisUrl: redisUrl.replace(/\/\/[^@/]*@/, '//***@'),
+    errors: [],
+  };
+  try {
+    results.webhooks = await runWebhookBench(redisUrl);
+  } catch (error) {
+    results.errors.push(`webhook bench: ${String(error)}`);
+    console.error('webhook bench failed:', error);
+  }
+  try {
+    console.log('');
+    console.log('human queue bench: filling the queue…');
+    results.queue = await runQueueBench(redisUrl);
+  } catch (error) {
+    results.errors.push(`queue bench: ${String(error)}`);
+    console.error('queue bench failed:', error);
+  }
+  results.seconds = Math.round((Date.now() - started) / 100) / 10;
+
+  console.log('');
+  console.log('================ results ================');
+  if (results.webhooks) {
+    const m = results.webhooks.machine;
+    console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}; node ${m.node}; redis ${m.redis}; load average at start ${m.loadAverageAtStart}`);
+    printWebhookResult(results.webhooks);
+  }
+  if (results.queue) printQueueResult(results.queue);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log('');
+  console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE} in ${results.seconds} s`);
+  if (results.errors.length > 0) process.exitCode = 1;
+}
+
+void main();
