@@ -1,8 +1,22 @@
+import type { Handoff } from '../../flows/menu-contract';
+import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import type { Verb } from '../../scripts/lib/twiml-reader';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
 
 type Language = 'zh-CN' | 'en-US';
+
+/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
+function recordingDesk() {
+  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
+  const desk: HandoffDesk = {
+    handOff: async (session, handoff) => {
+      handoffs.push({ callSid: session.callSid, handoff });
+      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
+    },
+  };
+  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
+}
 const TOPICS = [
   ['1', 'payments'],
   ['2', 'points'],
@@ -20,8 +34,10 @@ function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
 
 describe('menu 4 (features and services), through the webhooks', () => {
   let hotline: TestHotline;
+  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
+  const { desk, handoffsOf } = recordingDesk();
   beforeAll(async () => {
-    hotline = await startTestHotline();
+    hotline = await startTestHotline({ deps: { desk } });
   });
   afterAll(() => hotline.close());
 
@@ -103,6 +119,7 @@ describe('menu 4 (features and services), through the webhooks', () => {
       expect(call.heard).toEqual([prompt('hint.noInput', language), prompt('features.menu', language)]);
       await call.press('7');
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: 'features', priority: 'normal', reason: 'strikes' }]);
     });
 
     it('three failures in a topic put the caller through to an agent', async () => {
@@ -112,6 +129,7 @@ describe('menu 4 (features and services), through the webhooks', () => {
       await call.silence();
       await call.silence();
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ intent: 'features.payments', reason: 'strikes' })]);
       expect(smsFor(call)).toHaveLength(0);
     });
 
@@ -123,6 +141,10 @@ describe('menu 4 (features and services), through the webhooks', () => {
       await call.press('2');
       await call.press('0');
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([
+        expect.objectContaining({ intent: 'features', reason: 'asked' }),
+        expect.objectContaining({ intent: 'features.points', reason: 'asked' }),
+      ]);
     });
   });
 

@@ -1,8 +1,22 @@
+import type { Handoff } from '../../flows/menu-contract';
+import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import type { Verb } from '../../scripts/lib/twiml-reader';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
 
 type Language = 'zh-CN' | 'en-US';
+
+/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
+function recordingDesk() {
+  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
+  const desk: HandoffDesk = {
+    handOff: async (session, handoff) => {
+      handoffs.push({ callSid: session.callSid, handoff });
+      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
+    },
+  };
+  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
+}
 
 /** Every <Say> the caller heard, including those nested in the Gather. */
 function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
@@ -29,8 +43,10 @@ async function sessionOf(hotline: TestHotline, call: TwilioCallDriver) {
 
 describe('the main menu, through the webhooks', () => {
   let hotline: TestHotline;
+  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
+  const { desk, handoffsOf } = recordingDesk();
   beforeAll(async () => {
-    hotline = await startTestHotline();
+    hotline = await startTestHotline({ deps: { desk } });
   });
   afterAll(() => hotline.close());
 
@@ -129,9 +145,10 @@ describe('the main menu, through the webhooks', () => {
       expect(session.menu).toBe('main');
     });
 
-    it('0 asks for an agent: until the queue exists, an apology and the main menu', async () => {
+    it('0 asks for an agent; when the desk declines, an apology and the main menu', async () => {
       const call = await callIn(language);
       await call.press('0');
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: 'main', priority: 'normal', reason: 'asked' }]);
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
       expect(call.gather).toBeDefined();
     });
@@ -160,6 +177,7 @@ describe('the main menu, through the webhooks', () => {
         }
       }
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ intent: 'main', reason: 'strikes' })]);
       expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
       // Back in the main menu the count starts again: one more wrong key is only a hint.
       await call.press('8');
@@ -187,6 +205,7 @@ describe('the main menu, through the webhooks', () => {
       const call = await callIn(language);
       await call.say(said);
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ reason: 'asked' })]);
     });
 
     it('"重复" repeats without a hint', async () => {
@@ -212,5 +231,19 @@ describe('the main menu, through the webhooks', () => {
       expect(call.gather!.hints).toContain('技术');
       expect(call.gather!.hints).toContain('人工');
     });
+  });
+
+  it('with the real agent desk, 0 hands the caller on and never hangs up', async () => {
+    const real = await startTestHotline({ store: 'memory' });
+    try {
+      const call = await real.call().dial();
+      await call.press('0');
+      expect(call.status).toBe(200);
+      expect(call.heard.length).toBeGreaterThan(0);
+      expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
+      expect(call.verbs.some((verb) => ['Enqueue', 'Dial', 'Gather'].includes(verb.verb))).toBe(true);
+    } finally {
+      await real.close();
+    }
   });
 });

@@ -1,7 +1,21 @@
+import type { Handoff } from '../../flows/menu-contract';
+import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
 
 type Language = 'zh-CN' | 'en-US';
+
+/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
+function recordingDesk() {
+  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
+  const desk: HandoffDesk = {
+    handOff: async (session, handoff) => {
+      handoffs.push({ callSid: session.callSid, handoff });
+      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
+    },
+  };
+  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
+}
 const TOPICS = [
   ['1', 'appCrash'],
   ['2', 'noCodes'],
@@ -11,8 +25,10 @@ const TOPICS = [
 /** Menu 3 in both languages, with the keys every menu shares (the Mandarin happy path is in tech-support-call). */
 describe('menu 3 (technical support) in both languages', () => {
   let hotline: TestHotline;
+  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
+  const { desk, handoffsOf } = recordingDesk();
   beforeAll(async () => {
-    hotline = await startTestHotline();
+    hotline = await startTestHotline({ deps: { desk } });
   });
   afterAll(() => hotline.close());
 
@@ -44,6 +60,7 @@ describe('menu 3 (technical support) in both languages', () => {
       await call.press(key);
       await call.press('2');
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: `techSupport.${topic}`, priority: 'normal', reason: 'asked' }]);
     });
 
     it('# in the menu goes back to the main menu; * repeats it', async () => {
@@ -62,6 +79,7 @@ describe('menu 3 (technical support) in both languages', () => {
       expect(call.heard).toEqual([prompt('hint.noInput', language), prompt('techSupport.menu', language)]);
       await call.press('4');
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ intent: 'techSupport', reason: 'strikes' })]);
     });
 
     it('a valid choice resets the count of failures', async () => {

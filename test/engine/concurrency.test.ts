@@ -1,9 +1,13 @@
 import type { Redis } from 'ioredis';
+import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import twilio from 'twilio';
 import { TwilioCallDriver, type PostForm } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { injectPoster, prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
+
+/** A desk that declines, so a strike-out is heard the same on every instance. */
+const decliningDesk: HandoffDesk = { handOff: async () => ({ kind: 'declined', speech: [{ key: 'agent.unavailable' }] }) };
 
 describe.each(['redis', 'memory'] as const)('one call, webhooks at once (%s store)', (storeKind) => {
   let hotline: TestHotline;
@@ -155,8 +159,8 @@ describe('two app instances sharing one Redis continue one call', () => {
   beforeAll(async () => {
     redis = await testRedis();
     prefix = uniquePrefix('instances');
-    a = await startTestHotline({ redis, prefix });
-    b = await startTestHotline({ redis, prefix });
+    a = await startTestHotline({ redis, prefix, deps: { desk: decliningDesk } });
+    b = await startTestHotline({ redis, prefix, deps: { desk: decliningDesk } });
   });
   afterAll(async () => {
     await a.close();
