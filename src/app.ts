@@ -2,14 +2,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { CallEngine } from './calls/call-engine';
 import type { EffectRegistry } from './calls/effects';
-import { noAgentsDesk, type HandoffDesk } from './calls/handoff-desk';
+import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createLogger } from './logging/logger';
 import type { PromptCatalogue } from './prompts/prompt-catalogue';
 import { devRoutes } from './routes/dev-routes';
 import { healthRoutes } from './routes/health-routes';
+import { queueRoutes } from './routes/queue-routes';
 import { voiceRoutes } from './routes/voice-routes';
+import type { HandoffEvents } from './handoff/handoff-events';
+import { createHandoffModule } from './handoff/handoff-module';
 import type { Store } from './store/store';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -24,6 +27,8 @@ export interface AppDeps {
   logger?: Logger;
   effects?: EffectRegistry;
   desk?: HandoffDesk;
+  /** Abandonment, connections, survey answers (metrics); default: logged. */
+  handoffEvents?: HandoffEvents;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -36,10 +41,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES });
   const urls = new WebhookUrls(config.publicBaseUrl);
 
+  const handoff = createHandoffModule({
+    config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger, events: deps.handoffEvents,
+  });
+  app.addHook('onReady', async () => handoff.sweeper.start());
+  app.addHook('onClose', async () => handoff.sweeper.stop());
+
   const engine = new CallEngine({
     sessions: deps.store.sessions,
-    effects: deps.effects ?? {},
-    desk: deps.desk ?? noAgentsDesk,
+    effects: { ...handoff.effects, ...deps.effects },
+    desk: deps.desk ?? handoff.desk,
     twilio: deps.twilio,
     catalogue: deps.catalogue,
     clock,
@@ -56,6 +67,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
     overflowNumber: config.overflowNumber,
+    onCallEnded: (callSid, status) => handoff.attendant.callEnded(callSid, status),
+  });
+  await app.register(queueRoutes, {
+    attendant: handoff.attendant,
+    publicBaseUrl: config.publicBaseUrl,
+    authToken: config.twilio.authToken,
+    defaultLanguage: config.defaultLanguage,
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

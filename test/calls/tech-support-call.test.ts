@@ -26,6 +26,8 @@ describe('a caller walks menu 3 (technical support) through the webhooks', () =>
     const sms = hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid);
     expect(sms).toEqual([expect.objectContaining({ to: call.from, body: prompt(`sms.techSupport.${topic}`) })]);
     await call.press('2');
-    expect(call.heard).toEqual([prompt('agent.unavailable'), prompt('main.menu')]);
+    expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
+    expect(call.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier1' });
+    await call.hangUp();
   });
 });
