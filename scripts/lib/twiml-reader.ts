@@ -19,6 +19,7 @@ const parser = new XMLParser({
   preserveOrder: true,
   parseAttributeValue: false,
   trimValues: true,
+  parseTagValue: false,
 });
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
