@@ -1,4 +1,5 @@
 import type { Agent } from '../../src/agents/agent-directory';
+import { LeaseSweeper } from '../../src/handoff/lease-sweeper';
 import { StoreCallOutcomes } from '../../src/handoff/store-call-outcomes';
 import { createAgentSide } from '../../src/handoff/handoff-module';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
@@ -67,5 +68,135 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     await call.press('0');
     expect(await call.hangUp()).toBe(204);
     expect(await hotline.store.queue.list('tier1')).toEqual([]);
+  });
+
+  it('1 while waiting asks for a callback: the caller keeps their place after hanging up and is called back', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    await call.send(`${TEST_BASE_URL}/voice/queue/wait`, {});
+    await call.press('1');
+    expect(call.heard).toEqual([prompt('queue.callbackRecorded')]);
+    await call.send(`${TEST_BASE_URL}/voice/queue/left`, { QueueResult: 'hangup', QueueTime: '30' });
+    await call.hangUp();
+    expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
+
+    const claim = await hotline.store.queue.claim(['tier1'], 'carol', hotline.clock.now(), 30_000);
+    await side.bridge.connect(claim!, carol);
+    const created = outbox('call').at(-1) as { to: string; twiml: string; callSid: string };
+    expect(created).toMatchObject({ to: call.from, callSid: call.callSid });
+    const verbs = readTwiml(created.twiml);
+    expect(verbs[0]).toMatchObject({ verb: 'Say', text: prompt('agent.callback') });
+    expect(verbs[1]).toMatchObject({ verb: 'Dial', target: 'Number:+8613900000003' });
+  });
+
+  it('an urgent (fraud) caller goes ahead of a normal caller already waiting in tier2', async () => {
+    await hotline.store.queue.enqueue({
+      callSid: `CA${'1'.repeat(32)}`, queue: 'tier2', from: '+8613900000009', language: 'zh-CN', identityLevel: 0,
+      intent: 'account.locked', priority: 'normal', enqueuedAt: hotline.clock.now() - 60_000, callbackRequested: false,
+    });
+    const call = await hotline.call().dial();
+    await call.press('5');
+    await call.press('0');
+    expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
+    expect(await hotline.store.queue.position(call.callSid)).toMatchObject({ queue: 'tier2', position: 1, size: 2 });
+  });
+
+  it('a caller who asked about the same thing within 24 h ranks as a repeat caller', async () => {
+    const first = await hotline.call().dial();
+    await first.press('0');
+    await first.hangUp();
+    const again = await hotline.call({ from: first.from }).dial();
+    await again.press('0');
+    expect(await hotline.store.queue.getEntry(again.callSid)).toMatchObject({ priority: 'repeat' });
+  });
+
+  it('a bridge that fails (no answer) puts the caller back at the FRONT and back in the waiting room', async () => {
+    const first = await hotline.call({ from: '+8613900000101' }).dial();
+    await first.press('0');
+    hotline.clock.advance(1000);
+    const second = await hotline.call({ from: '+8613900000102' }).dial();
+    await second.press('0');
+    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    await side.bridge.connect(claim!, alice);
+    const dial = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml).find((v) => v.verb === 'Dial') as { action: string };
+    await first.send(dial.action, { DialCallStatus: 'no-answer' });
+    expect(first.heard).toEqual([prompt('queue.requeued')]);
+    expect(first.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier1' });
+    expect((await hotline.store.queue.list('tier1')).map((c) => c.callSid)).toEqual([first.callSid, second.callSid]);
+  });
+
+  it('an escalated caller leaving the agent waits again in tier2 instead of hearing the survey', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    await side.bridge.connect(claim!, alice);
+    await hotline.store.queue.confirmBridge(call.callSid, 'alice');
+    await hotline.store.queue.escalate(call.callSid, 'card fraud', hotline.clock.now());
+    await side.bridge.moveToQueue(call.callSid, 'tier2', 'zh-CN');
+    const moved = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml);
+    expect(moved.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier2' });
+    await call.send(`${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice`, { DialCallStatus: 'completed' });
+    expect(call.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier2' });
+    expect(call.heard).not.toContain(prompt('survey.question'));
+  });
+
+  it('a claim whose lease lapses is swept back to the front', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    expect(await hotline.store.queue.position(call.callSid)).toBeNull();
+    hotline.clock.advance(31_000);
+    expect(await new LeaseSweeper(hotline.store.queue, hotline.clock, pino({ level: 'silent' })).sweep()).toEqual([call.callSid]);
+    expect(await hotline.store.queue.position(call.callSid)).toMatchObject({ position: 1 });
+  });
+
+  it('after wrap-up the caller hears the survey; no answer twice ends with thanks', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    await side.bridge.finish(call.callSid, 'zh-CN');
+    const survey = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml);
+    call.verbs = survey;
+    expect(call.heard).toEqual([prompt('survey.question')]);
+    await call.silence();
+    expect(call.heard).toEqual([prompt('hint.noInput'), prompt('survey.question')]);
+    await call.silence();
+    expect(call.heard).toEqual([prompt('call.goodbye')]);
+    expect(call.verbs.at(-1)).toEqual({ verb: 'Hangup' });
+  });
+});
+
+describe('outside business hours', () => {
+  let hotline: TestHotline;
+  beforeAll(async () => {
+    // The test clock is Wednesday 10:00 in Shanghai: closed under these hours.
+    hotline = await startTestHotline({ env: { BUSINESS_HOURS: 'sat-sun 10:00-18:00' } });
+  });
+  afterAll(() => hotline.close());
+
+  const hours = '周六至周日10:00至18:00';
+
+  it('tells the hours, queues nobody, and offers an SMS and a callback', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    expect(call.heard).toEqual([prompt('afterHours.menu', 'zh-CN', { hours })]);
+    expect(call.verbs.find((verb) => verb.verb === 'Enqueue')).toBeUndefined();
+    expect(await hotline.store.queue.depth('tier1')).toBe(0);
+
+    await call.press('2');
+    expect(call.heard).toEqual([prompt('sms.sent'), prompt('afterHours.menu', 'zh-CN', { hours })]);
+    const sms = hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid);
+    expect(sms).toEqual([expect.objectContaining({ body: prompt('sms.businessHours', 'zh-CN', { hours }) })]);
+
+    await call.press('1');
+    expect(call.heard).toEqual([prompt('afterHours.callbackRecorded'), prompt('main.menu')]);
+    await call.hangUp();
+    expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
+  });
+
+  it('# goes back to the main menu', async () => {
+    const call = await hotline.call().dial();
+    await call.press('0');
+    await call.press('#');
+    expect(call.heard).toEqual([prompt('main.menu')]);
   });
 });
