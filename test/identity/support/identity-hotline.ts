@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { createIdentityEffects } from '../../../src/identity/identity-effects';
 import { decodeSession, type CallSession } from '../../../src/calls/call-session';
+import type { HandoffDesk } from '../../../src/calls/handoff-desk';
+import type { CallFacts, Handoff } from '../../../flows/menu-contract';
 import { createMemoryStore, createRedisStore, type Store } from '../../../src/store/store';
 import { SimulatedTwilioGateway } from '../../../src/twilio/simulated-twilio-gateway';
 import { DemoWalletBackend } from '../../../src/wallet/demo-wallet-backend';
@@ -21,11 +23,29 @@ export const STRANGER = '+8613900000099';
 
 export const demoData = loadDemoWallets();
 
+/** What an agent would be handed: the hand-off and the facts the IVR learned. */
+export interface RecordedHandoff {
+  callSid: string;
+  handoff: Handoff;
+  facts: CallFacts;
+}
+
+/** Records hand-offs and declines them like the queue-less desk, so these tests do not depend on the queue. */
+function recordingDesk(handoffs: RecordedHandoff[]): HandoffDesk {
+  return {
+    handOff: async (session, handoff) => {
+      handoffs.push({ callSid: session.callSid, handoff, facts: { ...session.facts } });
+      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
+    },
+  };
+}
+
 export interface IdentityHotline extends TestHotline {
   /** The store and gateway the app and its effects really use. */
   store: Store;
   twilio: SimulatedTwilioGateway;
   wallet: WalletBackend;
+  handoffs: RecordedHandoff[];
   session(callSid: string): Promise<CallSession | null>;
   /** One-time codes texted so far (newest last), as the caller's phone would show them. */
   codesSentTo(phone: string): string[];
@@ -51,17 +71,19 @@ export async function startIdentityHotline(options: IdentityHotlineOptions = {})
   const twilio = new SimulatedTwilioGateway(clock);
   const wallet = options.wallet?.(store, clock) ?? new DemoWalletBackend(demoData, store.values, clock);
   const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
+  const handoffs: RecordedHandoff[] = [];
   const hotline = await startTestHotline({
     ...options,
     store: 'memory',
     clock,
-    deps: { store, twilio, effects, ...options.deps },
+    deps: { store, twilio, effects, desk: recordingDesk(handoffs), ...options.deps },
   });
   return {
     ...hotline,
     store,
     twilio,
     wallet,
+    handoffs,
     session: async (callSid) => {
       const stored = await store.sessions.load(callSid);
       return stored && decodeSession(stored.data);
