@@ -92,6 +92,8 @@ export interface WebhookBenchResult {
     commandsPerTurnByName: Record<string, number>;
     /** Round trips of each webhook of the script (one at a time, background not subtracted). */
     roundTripsByWebhook: Record<string, number>;
+    /** The same over the caller's own turns only (dial and key presses; not the status callback). */
+    callerTurnRoundTrips: number;
   };
   verdicts: { throughput: Verdict; p99: Verdict; roundTrips: Verdict };
 }
@@ -513,6 +515,7 @@ async function measureRoundTrips(redisUrl: string, prefix: string) {
       roundTripsPerTurn: round((counter.roundTrips - background(idleTrips)) / turns, 3),
       commandsPerTurn: round((counter.totalCommands - background(idleCommands)) / turns, 3),
       commandsPerTurnByName,
+      callerTurnRoundTrips: round(tripsByStep.slice(0, -1).reduce((a, b) => a + b, 0) / (ROUND_TRIP_CALLS * (STEPS_PER_CALL - 1)), 3),
       roundTripsByWebhook: Object.fromEntries(STEP_NAMES.map((name, step) => [name, round(tripsByStep[step]! / ROUND_TRIP_CALLS, 2)])),
     };
   } finally {
@@ -678,7 +681,7 @@ export function printWebhookResult(result: WebhookBenchResult, log: (line: strin
   log(`      ${o.completed} answered (${o.achievedPerSecond}/s), ${o.errors} errors, ${o.skippedBusy} turns skipped (previous turn still unanswered); server CPU ${o.serverCpuPercent}%`);
   log(`      diagnostics: generator send lag p99 ${o.sendLagP99Ms} ms; send→answer p50 ${o.serviceP50Ms} ms, p99 ${o.serviceP99Ms} ms`);
   log(`  (3) Redis round trips per turn (counting proxy, ${r.turns} turns one at a time): ${r.roundTripsPerTurn}   target ${v.roundTrips.target}   ${mark(v.roundTrips)}`);
-  log(`      by webhook: ${Object.entries(r.roundTripsByWebhook).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+  log(`      caller turns only (dial, keys; no status callback): ${r.callerTurnRoundTrips}; by webhook: ${Object.entries(r.roundTripsByWebhook).map(([name, n]) => `${name} ${n}`).join(', ')}`);
   log(`      commands sent per turn: ${r.commandsPerTurn} — ${Object.entries(r.commandsPerTurnByName).map(([name, n]) => `${name} ${n}`).join(', ')}`);
   log(`      INFO commandstats during (1), idle baseline subtracted, commands run inside scripts included: ${c.redisCommandsPerTurn}/turn — ${Object.entries(c.redisCommandBreakdownPerTurn).map(([name, n]) => `${name} ${n}`).join(', ')}`);
 }
