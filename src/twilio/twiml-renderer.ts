@@ -14,7 +14,8 @@ type GatherAttributes = VoiceResponse.GatherAttributes;
  * more slowly and end with `#`. PINs and codes never accept speech.
  */
 const GATHER_SHAPES: Record<GatherKind, Partial<GatherAttributes>> = {
-  menu: { input: ['dtmf', 'speech'], numDigits: 1, timeout: 6, speechTimeout: 'auto' },
+  // No finish key in menus: `#` itself is a choice (back) and must reach us as Digits=#.
+  menu: { input: ['dtmf', 'speech'], numDigits: 1, timeout: 6, speechTimeout: 'auto', finishOnKey: '' },
   pin: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#' },
   code: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#' },
   phone: { input: ['dtmf'], timeout: 10, finishOnKey: '#' },

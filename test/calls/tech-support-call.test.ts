@@ -10,7 +10,7 @@ describe('a caller walks menu 3 (technical support) through the webhooks', () =>
   it('welcomes in Mandarin with the main menu inside a Gather that listens for keys and speech', async () => {
     const call = await hotline.call().dial();
     expect(call.heard).toEqual([prompt('main.welcome'), prompt('main.menu')]);
-    expect(call.gather).toMatchObject({ input: 'dtmf speech', numDigits: 1, language: 'cmn-Hans-CN' });
+    expect(call.gather).toMatchObject({ input: 'dtmf speech', numDigits: 1, finishOnKey: '', language: 'cmn-Hans-CN' });
     expect(call.gather!.children[0]).toMatchObject({ language: 'cmn-CN', voice: 'Polly.Zhiyu-Neural' });
   });
 
