@@ -7,6 +7,7 @@ import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import { keyForSpeech } from '../prompts/speech-matcher';
 import type { SessionStore } from '../store/session-store';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
+import { ignoreCallEvents, type CallEvents } from './call-events';
 import { decodeSession, encodeSession, SESSION_FORMAT, type CallSession } from './call-session';
 import { UNAVAILABLE, type EffectRegistry } from './effects';
 import type { HandoffDesk } from './handoff-desk';
@@ -32,6 +33,7 @@ export interface CallEngineDeps {
   log: Logger;
   defaultLanguage: Language;
   sessionTtlSeconds: number;
+  events?: CallEvents;
 }
 
 /** Who is calling, as every Twilio webhook tells us. */
@@ -68,12 +70,17 @@ interface Work {
  * twice, changes nothing and gets the current prompt again.
  */
 export class CallEngine {
-  constructor(private readonly deps: CallEngineDeps) {}
+  private readonly events: CallEvents;
+
+  constructor(private readonly deps: CallEngineDeps) {
+    this.events = deps.events ?? ignoreCallEvents;
+  }
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */
   async answer(call: CallIdentity): Promise<Turn> {
     const stored = await this.deps.sessions.load(call.callSid);
     if (stored) return this.resume(call, stored.revision, stored.data);
+    this.events.callStarted();
     return this.begin(call, 0, [{ key: 'main.welcome' }]);
   }
 
@@ -99,6 +106,7 @@ export class CallEngine {
       if (!stored || !session || session.phase === 'ended') return session ?? null;
       const ended: CallSession = { ...session, phase: 'ended' };
       if (await this.deps.sessions.save(callSid, encodeSession(ended), stored.revision, this.deps.sessionTtlSeconds)) {
+        this.events.callEnded(session.handoff === undefined);
         return session;
       }
     }
@@ -150,13 +158,16 @@ export class CallEngine {
   }
 
   private toEvent(session: CallSession, snapshot: MenuSnapshot, input: CallerInput): MenuEvent {
-    if (input.kind === 'digits') return { type: 'DIGITS', digits: input.digits };
     if (input.kind === 'silence') return { type: 'NO_INPUT' };
     const meta = currentMeta(snapshot);
-    const promptKey = meta && 'prompt' in meta ? meta.prompt : '';
-    const key = keyForSpeech(this.deps.catalogue.speech, session.language, promptKey, input.text, input.confidence);
+    const menuPrompt = meta && 'prompt' in meta && meta.gather === 'menu' ? meta.prompt : null;
     // Speech that matched nothing counts as a wrong key: the caller hears the hint and the menu again.
-    return { type: 'DIGITS', digits: key ?? '' };
+    const digits =
+      input.kind === 'digits'
+        ? input.digits
+        : (keyForSpeech(this.deps.catalogue.speech, session.language, menuPrompt ?? '', input.text, input.confidence) ?? '');
+    if (menuPrompt && digits.length === 1) this.events.menuChoice(menuPrompt, digits);
+    return { type: 'DIGITS', digits };
   }
 
   private async advance(work: Work, first: MenuEvent): Promise<void> {
@@ -203,9 +214,12 @@ export class CallEngine {
       return UNAVAILABLE;
     }
     try {
-      return await handler(args, { session: work.session, revision: work.readRevision, log: work.log });
+      const result = await handler(args, { session: work.session, revision: work.readRevision, log: work.log });
+      this.events.effectResult(effect, result.outcome);
+      return result;
     } catch (error) {
       work.log.error({ effect, err: error }, 'effect failed');
+      this.events.effectResult(effect, UNAVAILABLE.outcome);
       return UNAVAILABLE;
     }
   }
@@ -224,6 +238,7 @@ export class CallEngine {
     const { session } = work;
     session.facts = { ...session.facts, intent: handoff.intent };
     session.handoff = handoff;
+    this.events.handedOff(handoff);
     const outcome = await this.deps.desk.handOff(session, handoff);
     work.speech.push(...outcome.speech);
     if (outcome.kind === 'transferred') {
