@@ -1,6 +1,6 @@
 /**
- * Webhook benchmark: the hotline as it runs in production (a separate Node process, `src/main.ts`
- * under tsx, against Redis at REDIS_URL, default redis://127.0.0.1:6379, under a unique key prefix
+ * Webhook benchmark: the hotline as it runs in production (a separate Node process, `dist/src/main.js`, built by `npm run bench`
+ *, against Redis at REDIS_URL, default redis://127.0.0.1:6379, under a unique key prefix
  * deleted afterwards, LOG_LEVEL=silent), driven by simulated callers that play Twilio's part:
  * every webhook signed for real (HMAC-SHA1 per request), the next URL taken from the TwiML answer.
  * Each call: dial → 3 (tech support) → 1 (app crashes) → 1 (SMS the steps) → # → # → hang up
@@ -216,7 +216,7 @@ function freePort(): Promise<number> {
 async function startServer(redisUrl: string, prefix: string): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -584,7 +584,7 @@ export async function runWebhookBench(redisUrl = process.env.REDIS_URL ?? 'redis
     if (machine.loadAverageAtStart > 0.5) log(`warning: the machine is busy (load average ${machine.loadAverageAtStart} on ${machine.cores} cores): figures will be worse than on a quiet machine`);
     server = await startServer(redisUrl, prefix);
     await sanityCall(server.baseUrl);
-    log(`server: src/main.ts in its own process (pid ${server.child.pid}), Redis store, LOG_LEVEL=silent; script per call: dial, ${SCRIPT.join(' ')}, hang up`);
+    log(`server: dist/src/main.js in its own process (pid ${server.child.pid}), Redis store, LOG_LEVEL=silent; script per call: dial, ${SCRIPT.join(' ')}, hang up`);
 
     await closedLoop(server.baseUrl, CLOSED_LOOP_CONNECTIONS, WARM_UP_SECONDS);
 
