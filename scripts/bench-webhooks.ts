@@ -1,6 +1,6 @@
 /**
- * Webhook benchmark: the hotline as it runs in production (a separate Node process, `dist/src/main.js`, built by `npm run bench`
- *, against Redis at REDIS_URL, default redis://127.0.0.1:6379, under a unique key prefix
+ * Webhook benchmark: the hotline as it runs in production (a separate Node process running
+ * `dist/src/main.js`, which `npm run bench` builds first), against Redis at REDIS_URL, default redis://127.0.0.1:6379, under a unique key prefix
  * deleted afterwards, LOG_LEVEL=silent), driven by simulated callers that play Twilio's part:
  * every webhook signed for real (HMAC-SHA1 per request), the next URL taken from the TwiML answer.
  * Each call: dial → 3 (tech support) → 1 (app crashes) → 1 (SMS the steps) → # → # → hang up
