@@ -100,12 +100,16 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
     const body = fields(statusFields, request, reply);
     if (!body) return reply;
     if (ENDED_STATUSES.has(body.CallStatus)) {
+      let session: Awaited<ReturnType<CallEngine['hangUp']>> = null;
       try {
-        await engine.hangUp(body.CallSid);
+        session = await engine.hangUp(body.CallSid);
       } catch (error) {
         // Twilio ignores this answer's body; the session expires by its TTL in any case.
         request.log.error({ err: error }, 'could not record the end of the call');
       }
+      // A call that never went towards an agent has nothing in the queue: skip those round trips.
+      // Legs without a session (callbacks we dialled) may still be in it.
+      if (session && !session.handoff) return reply.code(204).send();
       try {
         await options.onCallEnded?.(body.CallSid, body.CallStatus);
       } catch (error) {
