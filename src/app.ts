@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { agentApi, loadConfiguredAgents } from './agent-api/agent-api-plugin';
+import type { AgentDirectory } from './agents/agent-directory';
 import { CallEngine } from './calls/call-engine';
 import type { EffectRegistry } from './calls/effects';
 import type { HandoffDesk } from './calls/handoff-desk';
@@ -11,8 +13,10 @@ import { devRoutes } from './routes/dev-routes';
 import { healthRoutes } from './routes/health-routes';
 import { queueRoutes } from './routes/queue-routes';
 import { voiceRoutes } from './routes/voice-routes';
+import type { CallBridge } from './handoff/call-bridge';
+import type { CallOutcomes } from './handoff/call-outcomes';
 import type { HandoffEvents } from './handoff/handoff-events';
-import { createHandoffModule } from './handoff/handoff-module';
+import { createAgentSide, createHandoffModule } from './handoff/handoff-module';
 import type { Store } from './store/store';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -29,6 +33,12 @@ export interface AppDeps {
   desk?: HandoffDesk;
   /** Abandonment, connections, survey answers (metrics); default: logged. */
   handoffEvents?: HandoffEvents;
+  /** Who may use the agent API; default AGENTS_FILE or data/agents.json. */
+  agents?: AgentDirectory;
+  /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
+  bridge?: CallBridge;
+  /** Wrap-ups and survey answers; default: kept in the store. */
+  outcomes?: CallOutcomes;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -42,7 +52,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const urls = new WebhookUrls(config.publicBaseUrl);
 
   const handoff = createHandoffModule({
-    config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger, events: deps.handoffEvents,
+    config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger, outcomes: deps.outcomes, events: deps.handoffEvents,
   });
   app.addHook('onReady', async () => handoff.sweeper.start());
   app.addHook('onClose', async () => handoff.sweeper.stop());
@@ -74,6 +84,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
+  });
+  // The agent side always runs; tests may inject their own bridge or outcomes.
+  const agentSide = createAgentSide({ config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger });
+  await app.register(agentApi, {
+    agents: deps.agents ?? loadConfiguredAgents(config.agentsFile),
+    queue: deps.store.queue,
+    availability: deps.store.availability,
+    values: deps.store.values,
+    bridge: deps.bridge ?? agentSide.bridge,
+    outcomes: deps.outcomes ?? agentSide.outcomes,
+    clock,
+    leaseMs: config.leaseSeconds * 1000,
+    timeZone: config.businessTimeZone,
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

@@ -33,6 +33,8 @@ const envSchema = z.object({
   WALLET_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   WALLET_API_TOKEN: optionalString,
   WALLET_DATA_FILE: optionalString,
+  // The agents data file (ids, tiers, contact, token hashes); default data/agents.json.
+  AGENTS_FILE: optionalString,
 });
 
 export interface Config {
@@ -63,6 +65,8 @@ export interface Config {
   holdMusicUrl: string;
   /** How long an agent's claim may take to bridge before the caller goes back to the front. */
   leaseSeconds: number;
+  /** The agents data file (relative to the project root); undefined: data/agents.json. */
+  agentsFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -114,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wallet: e.WALLET_API_URL
       ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
       : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },
+    agentsFile: e.AGENTS_FILE,
   };
 }

@@ -1,0 +1,99 @@
+import swagger from '@fastify/swagger';
+import { STATUS_CODES } from 'node:http';
+import path from 'node:path';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { AgentAvailability } from '../agents/agent-availability';
+import { defaultAgentsFile, loadAgentDirectory, type AgentDirectory } from '../agents/agent-directory';
+import type { Clock } from '../clock';
+import type { CallBridge } from '../handoff/call-bridge';
+import type { CallOutcomes } from '../handoff/call-outcomes';
+import { projectRoot } from '../project-root';
+import type { HumanQueue } from '../queue/human-queue';
+import type { KeyValueStore } from '../store/key-value-store';
+import { agentRoutes } from './agent-routes';
+import { AgentWork } from './agent-work';
+import { KeyValueHandoffCounter } from './handoff-counter';
+import { consoleRoutes } from './console-routes';
+import { docsRoutes } from './docs-routes';
+
+export interface AgentApiOptions {
+  agents: AgentDirectory;
+  queue: HumanQueue;
+  availability: AgentAvailability;
+  values: KeyValueStore;
+  bridge: CallBridge;
+  outcomes: CallOutcomes;
+  clock: Clock;
+  /** How long a claim may wait for the agent to answer before the sweeper gives the caller back. */
+  leaseMs: number;
+  /** Local day boundaries for "earlier calls today". */
+  timeZone: string;
+}
+
+/** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
+export function loadConfiguredAgents(agentsFile: string | undefined): AgentDirectory {
+  return loadAgentDirectory(agentsFile ? path.resolve(projectRoot(), agentsFile) : defaultAgentsFile());
+}
+
+/**
+ * The agent API (SPEC §5), its OpenAPI document at /docs and the console at /console.
+ *
+ * Registered WITHOUT fastify-plugin on purpose: the zod compilers, swagger's route collection and
+ * the JSON error handler stay inside this encapsulated context, so Twilio's webhook routes (form
+ * bodies, TwiML answers, never a JSON error) neither change nor show up in the document.
+ */
+export async function agentApi(app: FastifyInstance, options: AgentApiOptions): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Hotline agent API',
+        description: 'Take waiting callers, escalate them to tier 2 and wrap calls up (SPEC §5).',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'The per-agent token from the agents file' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(docsRoutes);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const problems = error.validation.map((issue) => {
+        const where = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return where ? `${where}: ${issue.message}` : issue.message;
+      });
+      return reply.code(400).send({ error: 'Bad Request', message: `${error.validationContext ?? 'request'}: ${problems.join('; ')}` });
+    }
+    // Malformed JSON, wrong content type, body too large: Fastify's own 4xx, kept with its message.
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: STATUS_CODES[error.statusCode] ?? 'Bad Request', message: error.message });
+    }
+    request.log.error({ err: error }, 'agent API request failed');
+    return reply.code(500).send({ error: 'Internal Server Error', message: 'Something went wrong; try again' });
+  });
+
+  const work = new AgentWork({
+    queue: options.queue,
+    availability: options.availability,
+    bridge: options.bridge,
+    outcomes: options.outcomes,
+    counter: new KeyValueHandoffCounter(options.values, options.timeZone),
+    clock: options.clock,
+    leaseMs: options.leaseMs,
+  });
+  await app.register(agentRoutes, { agents: options.agents, work, queue: options.queue, availability: options.availability, clock: options.clock });
+  await app.register(consoleRoutes);
+}

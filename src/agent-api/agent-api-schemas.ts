@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The agent API's wire contract (SPEC §5). These zod schemas validate requests, serialize
+ * responses (so nothing outside them — a PIN, a full phone number — can leak to an agent) and
+ * are the source of the OpenAPI document at /docs.
+ */
+
+/** Twilio call sids: `CA` + 32 hex digits. Anything else cannot be a call of ours. */
+export const callSidSchema = z
+  .string()
+  .regex(/^CA[0-9a-fA-F]{32}$/, 'callSid must be CA followed by 32 hex digits')
+  .describe('Twilio CallSid');
+
+export const NOTE_MAX_LENGTH = 2000;
+
+const noteSchema = z
+  .string({ error: 'note is required and must be a string' })
+  .trim()
+  .min(1, 'note must not be empty')
+  .max(NOTE_MAX_LENGTH, `note must be at most ${NOTE_MAX_LENGTH} characters`);
+
+export const callParamsSchema = z.object({ callSid: callSidSchema });
+
+export const availabilityBodySchema = z.strictObject({
+  available: z.boolean({ error: 'available must be true or false' }),
+});
+
+export const escalationBodySchema = z.strictObject({
+  note: noteSchema.describe('Why the caller needs tier 2; shown to the tier 2 agent'),
+});
+
+export const wrapUpBodySchema = z.strictObject({
+  note: noteSchema.describe('What was done for the caller'),
+  resolved: z.boolean({ error: 'resolved must be true or false' }),
+});
+
+const tier = z.enum(['tier1', 'tier2']);
+const language = z.enum(['zh-CN', 'en-US']);
+const identityLevel = z.union([z.literal(0), z.literal(1), z.literal(2)]).describe('0 unknown, 1 PIN, 2 PIN + SMS code');
+const priority = z.enum(['urgent', 'repeat', 'normal']);
+const maskedNumber = z.string().describe('Caller number, masked: country code and last four digits');
+
+export const waitingCallerSchema = z.object({
+  callSid: z.string(),
+  position: z.number().int().min(1),
+  secondsWaited: z.number().int().min(0),
+  caller: maskedNumber,
+  language,
+  identityLevel,
+  intent: z.string(),
+  priority,
+  callbackRequested: z.boolean(),
+});
+
+export const queuesResponseSchema = z.object({
+  queues: z.array(
+    z.object({
+      queue: tier,
+      total: z.number().int().min(0).describe('Callers waiting in this queue'),
+      callers: z.array(waitingCallerSchema).describe('The first callers in order (at most 100)'),
+    }),
+  ),
+});
+
+export const availabilityResponseSchema = z.object({ agentId: z.string(), available: z.boolean() });
+
+/** What the agent sees about the caller they took. Never a PIN or one-time code: those are never stored. */
+export const claimResponseSchema = z.object({
+  callSid: z.string(),
+  queue: tier,
+  caller: maskedNumber,
+  language,
+  identityLevel,
+  walletId: z.string().optional(),
+  intent: z.string(),
+  subject: z.object({ kind: z.enum(['transaction', 'case']), id: z.string() }).optional(),
+  priority,
+  callbackRequested: z.boolean(),
+  note: z.string().optional().describe('Escalation note from the tier 1 agent'),
+  secondsWaited: z.number().int().min(0),
+  earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number that reached an agent today'),
+});
+
+export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });
+
+export const errorSchema = z.object({ error: z.string(), message: z.string() });

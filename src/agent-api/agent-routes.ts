@@ -1,0 +1,229 @@
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AgentAvailability } from '../agents/agent-availability';
+import type { AgentDirectory } from '../agents/agent-directory';
+import type { Clock } from '../clock';
+import { maskPhone } from '../logging/logger';
+import { TIERS, type HumanQueue, type ListedCall } from '../queue/human-queue';
+import { agentAuthentication } from './agent-auth';
+import {
+  availabilityBodySchema,
+  availabilityResponseSchema,
+  callParamsSchema,
+  claimResponseSchema,
+  errorSchema,
+  escalationBodySchema,
+  escalationResponseSchema,
+  queuesResponseSchema,
+  wrapUpBodySchema,
+} from './agent-api-schemas';
+import type { AgentWork, CallActionResult } from './agent-work';
+
+export interface AgentRoutesOptions {
+  agents: AgentDirectory;
+  work: AgentWork;
+  queue: HumanQueue;
+  availability: AgentAvailability;
+  clock: Clock;
+}
+
+/** Enough for any wall display; the total tells how many more wait. */
+const LISTED_PER_QUEUE = 100;
+
+const security = [{ bearerAuth: [] }];
+const tags = ['agents'];
+const noContent = z.null();
+
+function secondsSince(since: number, now: number): number {
+  return Math.max(0, Math.floor((now - since) / 1000));
+}
+
+function waitingCaller(call: ListedCall, now: number) {
+  return {
+    callSid: call.callSid,
+    position: call.position,
+    secondsWaited: secondsSince(call.waitingSince, now),
+    caller: maskPhone(call.from),
+    language: call.language,
+    identityLevel: call.identityLevel,
+    intent: call.intent,
+    priority: call.priority,
+    callbackRequested: call.callbackRequested,
+  };
+}
+
+/** 403/404/502 for an action on a call; `onDone` answers the success. */
+function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, onDone: (value: T) => FastifyReply): FastifyReply {
+  switch (result.kind) {
+    case 'done':
+      return onDone(result.value);
+    case 'not-found':
+      return reply.code(404).send({ error: 'Not Found', message: 'No such call is waiting for or talking to an agent' });
+    case 'not-yours':
+      return reply.code(403).send({ error: 'Forbidden', message: 'This call is not connected to you' });
+    case 'bridge-failed':
+      return reply.code(502).send({ error: 'Bad Gateway', message: 'Twilio refused to move the call; try again or tell a supervisor' });
+  }
+}
+
+/** The five calls of SPEC §5 "Agents", every one behind the bearer token. */
+export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
+  const { work, queue, availability, clock } = options;
+  const auth = agentAuthentication(options.agents);
+  app.addHook('onRequest', auth.onRequest);
+  const unauthorized = { 401: errorSchema.describe('Missing or invalid bearer token') };
+
+  app.get(
+    '/agent/queues',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Every queue with its waiting callers, in order',
+        description: 'Also tells who the token belongs to and whether they are available, so a console can show it.',
+        response: {
+          200: queuesResponseSchema.extend({
+            agent: z.object({ id: z.string(), name: z.string(), tiers: z.array(z.enum(['tier1', 'tier2'])), available: z.boolean() }),
+          }),
+          ...unauthorized,
+        },
+      },
+    },
+    async (request) => {
+      const agent = auth.agentOf(request);
+      const now = clock.now();
+      const queues = await Promise.all(
+        TIERS.map(async (tier) => {
+          const [callers, total] = await Promise.all([queue.list(tier, LISTED_PER_QUEUE), queue.depth(tier)]);
+          return { queue: tier, total, callers: callers.map((call) => waitingCaller(call, now)) };
+        }),
+      );
+      const available = await availability.isAvailable(agent.id);
+      return { agent: { id: agent.id, name: agent.name, tiers: agent.tiers, available }, queues };
+    },
+  );
+
+  app.put(
+    '/agent/availability',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Sets one's own availability for the next caller",
+        body: availabilityBodySchema,
+        response: { 200: availabilityResponseSchema, 400: errorSchema, ...unauthorized },
+      },
+    },
+    async (request) => {
+      const agent = auth.agentOf(request);
+      await availability.set(agent.id, request.body.available);
+      return { agentId: agent.id, available: request.body.available };
+    },
+  );
+
+  app.post(
+    '/agent/claims',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Takes the next caller from the queues one serves (highest tier first) and connects the call',
+        description:
+          'The caller is bridged to the agent (a <Dial> to the agent, or a call back for callers who asked for one). ' +
+          'An agent marked unavailable gets 409. If Twilio refuses the bridge the caller goes back to the front and the answer is 502.',
+        response: {
+          200: claimResponseSchema,
+          204: noContent.describe('Nobody waits'),
+          ...unauthorized,
+          409: errorSchema.describe('The agent is marked unavailable'),
+          502: errorSchema.describe('Twilio refused the bridge; the caller is back at the front of the queue'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const agent = auth.agentOf(request);
+      const result = await work.claimNext(agent, request.log);
+      switch (result.kind) {
+        case 'nobody-waiting':
+          return reply.code(204).send(null);
+        case 'unavailable':
+          return reply
+            .code(409)
+            .send({ error: 'Conflict', message: 'You are marked unavailable: PUT /agent/availability {"available": true} first' });
+        case 'bridge-failed':
+          return reply
+            .code(502)
+            .send({ error: 'Bad Gateway', message: 'Could not connect the caller to you; the caller is back at the front of the queue' });
+        case 'claimed': {
+          const { call, waitedMs } = result.claim;
+          return reply.code(200).send({
+            callSid: call.callSid,
+            queue: call.queue,
+            caller: maskPhone(call.from),
+            language: call.language,
+            identityLevel: call.identityLevel,
+            walletId: call.walletId,
+            intent: call.intent,
+            subject: call.subject,
+            priority: call.priority,
+            callbackRequested: call.callbackRequested,
+            note: call.note,
+            secondsWaited: Math.floor(waitedMs / 1000),
+            earlierCallsToday: result.earlierCallsToday,
+          });
+        }
+      }
+    },
+  );
+
+  app.post(
+    '/agent/calls/:callSid/escalation',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Moves one's connected caller to the front of tier2, with a note",
+        params: callParamsSchema,
+        body: escalationBodySchema,
+        response: {
+          200: escalationResponseSchema,
+          400: errorSchema,
+          ...unauthorized,
+          403: errorSchema.describe('Not your call'),
+          404: errorSchema.describe('Unknown call'),
+          502: errorSchema.describe('Queued in tier2, but Twilio refused to move the call'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await work.escalate(auth.agentOf(request), request.params.callSid, request.body.note, request.log);
+      return answerCallAction(reply, result, () => reply.code(200).send({ callSid: request.params.callSid, queue: 'tier2', escalated: true }));
+    },
+  );
+
+  app.post(
+    '/agent/calls/:callSid/wrap-up',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Closes one's call; the caller then hears the satisfaction survey",
+        params: callParamsSchema,
+        body: wrapUpBodySchema,
+        response: {
+          204: noContent.describe('Wrap-up stored; the caller hears the survey'),
+          400: errorSchema,
+          ...unauthorized,
+          403: errorSchema.describe('Not your call'),
+          404: errorSchema.describe('Unknown call'),
+          502: errorSchema.describe('Wrap-up stored, but Twilio refused to move the caller to the survey'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await work.wrapUp(auth.agentOf(request), request.params.callSid, request.body, request.log);
+      return answerCallAction(reply, result, () => reply.code(204).send(null));
+    },
+  );
+};

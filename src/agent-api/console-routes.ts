@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { projectRoot } from '../project-root';
+
+/** The console's three files and their types; nothing else under public/console is served. */
+const CONSOLE_FILES = {
+  'index.html': 'text/html; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+} as const;
+
+/**
+ * The agent console (SPEC §5): a static page with no build step. The files are read once at
+ * start-up — a fixed allow-list, so no request path ever reaches the file system.
+ */
+export async function consoleRoutes(app: FastifyInstance): Promise<void> {
+  const dir = path.join(projectRoot(), 'public', 'console');
+  const hide = { schema: { hide: true } };
+  for (const [name, type] of Object.entries(CONSOLE_FILES)) {
+    const content = readFileSync(path.join(dir, name));
+    const urls = name === 'index.html' ? ['/console', '/console/'] : [`/console/${name}`];
+    for (const url of urls) {
+      app.get(url, hide, async (_request, reply) =>
+        reply
+          .type(type)
+          // The token lives in sessionStorage; never let the page be framed or cached by a proxy.
+          .header('cache-control', 'no-store')
+          .header('x-frame-options', 'DENY')
+          .header('x-content-type-options', 'nosniff')
+          .send(content),
+      );
+    }
+  }
+}
