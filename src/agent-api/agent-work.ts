@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { Agent } from '../agents/agent-directory';
-import { claimOrder } from '../agents/agent-directory';
+import { claimOrder, type Agent } from '../agents/agent-directory';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { Clock } from '../clock';
 import type { CallBridge } from '../handoff/call-bridge';

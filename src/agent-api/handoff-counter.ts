@@ -29,7 +29,7 @@ export class KeyValueHandoffCounter implements HandoffCounter {
 
   async countHandoff(callSid: string, from: string, now: number): Promise<number> {
     const countKey = `agent-api:handoffs:${from.replace(/\D/g, '')}:${this.day.format(now)}`;
-    // Both keys outlive the day they count (a local day spans at most 2 UTC days).
+    // Both keys live two days: longer than the local day they count, whatever the time zone.
     const firstClaim = (await this.values.increment(`agent-api:handoff-counted:${callSid}`, 2 * DAY_MS)) === 1;
     if (firstClaim) return (await this.values.increment(countKey, 2 * DAY_MS)) - 1;
     const count = Number((await this.values.get(countKey)) ?? '1');
