@@ -16,7 +16,10 @@ import { voiceRoutes } from './routes/voice-routes';
 import type { CallBridge } from './handoff/call-bridge';
 import type { CallOutcomes } from './handoff/call-outcomes';
 import type { HandoffEvents } from './handoff/handoff-events';
+import { loggingHandoffEvents } from './handoff/handoff-events';
 import { createAgentSide, createHandoffModule } from './handoff/handoff-module';
+import { HotlineMetrics } from './metrics/hotline-metrics';
+import { measureRequests, metricsRoutes } from './routes/metrics-routes';
 import type { Store } from './store/store';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -50,9 +53,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const clock = deps.clock ?? systemClock;
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES });
   const urls = new WebhookUrls(config.publicBaseUrl);
+  const metrics = new HotlineMetrics(deps.store.queue);
+  measureRequests(app, metrics);
 
+  // The agent side always runs; tests may inject their own bridge or outcomes.
+  const agentSide = createAgentSide({ config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger });
+  const bridge = deps.bridge ?? agentSide.bridge;
+  const outcomes = deps.outcomes ?? agentSide.outcomes;
   const handoff = createHandoffModule({
-    config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger, outcomes: deps.outcomes, events: deps.handoffEvents,
+    config,
+    store: deps.store,
+    twilio: deps.twilio,
+    catalogue: deps.catalogue,
+    clock,
+    log: logger,
+    outcomes,
+    events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
   });
   app.addHook('onReady', async () => handoff.sweeper.start());
   app.addHook('onClose', async () => handoff.sweeper.stop());
@@ -67,9 +83,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: logger,
     defaultLanguage: config.defaultLanguage,
     sessionTtlSeconds: config.sessionTtlSeconds,
+    events: metrics.callEvents(),
   });
 
   await app.register(healthRoutes, { store: deps.store });
+  await app.register(metricsRoutes, { metrics });
   await app.register(voiceRoutes, {
     engine,
     renderer: new TwimlRenderer(deps.catalogue, urls),
@@ -85,18 +103,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
   });
-  // The agent side always runs; tests may inject their own bridge or outcomes.
-  const agentSide = createAgentSide({ config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger });
   await app.register(agentApi, {
     agents: deps.agents ?? loadConfiguredAgents(config.agentsFile),
     queue: deps.store.queue,
     availability: deps.store.availability,
     values: deps.store.values,
-    bridge: deps.bridge ?? agentSide.bridge,
-    outcomes: deps.outcomes ?? agentSide.outcomes,
+    bridge,
+    outcomes,
     clock,
     leaseMs: config.leaseSeconds * 1000,
     timeZone: config.businessTimeZone,
+    onClaimed: (claim) => metrics.claims.inc({ queue: claim.call.queue }),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

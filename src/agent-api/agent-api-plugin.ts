@@ -17,7 +17,7 @@ import { projectRoot } from '../project-root';
 import type { HumanQueue } from '../queue/human-queue';
 import type { KeyValueStore } from '../store/key-value-store';
 import { agentRoutes } from './agent-routes';
-import { AgentWork } from './agent-work';
+import { AgentWork, type AgentWorkDeps } from './agent-work';
 import { KeyValueHandoffCounter } from './handoff-counter';
 import { consoleRoutes } from './console-routes';
 import { docsRoutes } from './docs-routes';
@@ -34,6 +34,7 @@ export interface AgentApiOptions {
   leaseMs: number;
   /** Local day boundaries for "earlier calls today". */
   timeZone: string;
+  onClaimed?: AgentWorkDeps['onClaimed'];
 }
 
 /** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
@@ -93,6 +94,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     counter: new KeyValueHandoffCounter(options.values, options.timeZone),
     clock: options.clock,
     leaseMs: options.leaseMs,
+    onClaimed: options.onClaimed,
   });
   await app.register(agentRoutes, { agents: options.agents, work, queue: options.queue, availability: options.availability, clock: options.clock });
   await app.register(consoleRoutes);

@@ -25,6 +25,8 @@ export interface AgentWorkDeps {
   counter: HandoffCounter;
   clock: Clock;
   leaseMs: number;
+  /** Told of every caller an agent took (metrics). */
+  onClaimed?: (claim: ClaimedCall) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export class AgentWork {
     // records the wait; a dial nobody answers (or a lapsed lease) puts the caller back in front.
     const earlierCallsToday = await this.deps.counter.countHandoff(callSid, claim.call.from, clock.now());
     log.info({ callSid, agentId: agent.id, queue: claim.call.queue }, 'agent took a caller');
+    this.deps.onClaimed?.(claim);
     return { kind: 'claimed', claim, earlierCallsToday };
   }
 
