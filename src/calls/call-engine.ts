@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 import { ENTRY_MENU, FLOW_VERSION } from '../../flows/call-flow';
 import type { Handoff, MenuEvent, MenuExit, MenuId, PromptVars } from '../../flows/menu-contract';
@@ -44,6 +45,9 @@ export interface CallIdentity {
   stirVerstat?: string;
 }
 
+/** A logger bound to one call (its lines carry the CallSid): the request's own, in webhooks. */
+export type CallLog = FastifyBaseLogger;
+
 export type CallerInput =
   | { kind: 'digits'; digits: string }
   | { kind: 'speech'; text: string; confidence: number }
@@ -60,7 +64,7 @@ interface Work {
   sms: Array<{ template: string; vars?: PromptVars }>;
   next?: TurnNext;
   readRevision: number;
-  log: Logger;
+  log: CallLog;
 }
 
 /**
@@ -77,23 +81,23 @@ export class CallEngine {
   }
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */
-  async answer(call: CallIdentity): Promise<Turn> {
+  async answer(call: CallIdentity, log = this.callLog(call)): Promise<Turn> {
     const stored = await this.deps.sessions.load(call.callSid);
-    if (stored) return this.resume(call, stored.revision, stored.data);
+    if (stored) return this.resume(call, stored.revision, stored.data, log);
     this.events.callStarted();
-    return this.begin(call, 0, [{ key: 'main.welcome' }]);
+    return this.begin(call, 0, [{ key: 'main.welcome' }], log);
   }
 
   /** A gather's answer (or its silence), for the revision the caller was prompted at. */
-  async respond(call: CallIdentity, revision: number, input: CallerInput): Promise<Turn> {
+  async respond(call: CallIdentity, revision: number, input: CallerInput, log = this.callLog(call)): Promise<Turn> {
     const stored = await this.deps.sessions.load(call.callSid);
-    if (!stored) return this.begin(call, 0, [{ key: 'error.restart' }]);
+    if (!stored) return this.begin(call, 0, [{ key: 'error.restart' }], log);
     const session = decodeSession(stored.data);
     const snapshot = session && this.restore(session);
-    if (!session || !snapshot) return this.begin(call, stored.revision, [{ key: 'error.restart' }]);
+    if (!session || !snapshot) return this.begin(call, stored.revision, [{ key: 'error.restart' }], log);
     if (stored.revision !== revision || session.phase !== 'menu') return this.current(session, snapshot, stored.revision);
 
-    const work = this.workOn(session, snapshot, stored.revision);
+    const work = this.workOn(session, snapshot, stored.revision, log);
     await this.advance(work, this.toEvent(session, snapshot, input));
     return this.commit(work);
   }
@@ -113,15 +117,15 @@ export class CallEngine {
     return null;
   }
 
-  private async resume(call: CallIdentity, revision: number, data: string): Promise<Turn> {
+  private async resume(call: CallIdentity, revision: number, data: string, log: CallLog): Promise<Turn> {
     const session = decodeSession(data);
     const snapshot = session && this.restore(session);
-    if (!session || !snapshot) return this.begin(call, revision, [{ key: 'error.restart' }]);
+    if (!session || !snapshot) return this.begin(call, revision, [{ key: 'error.restart' }], log);
     return this.current(session, snapshot, revision);
   }
 
   /** Starts the call (or restarts it after a broken snapshot) at the main menu. */
-  private async begin(call: CallIdentity, expectedRevision: number, speech: Speech[]): Promise<Turn> {
+  private async begin(call: CallIdentity, expectedRevision: number, speech: Speech[], log: CallLog): Promise<Turn> {
     const session: CallSession = {
       format: SESSION_FORMAT,
       flowVersion: FLOW_VERSION,
@@ -138,7 +142,7 @@ export class CallEngine {
       startedAt: this.deps.clock.now(),
     };
     const { snapshot } = startMenu(ENTRY_MENU, session.facts);
-    const work = this.workOn(session, snapshot, expectedRevision);
+    const work = this.workOn(session, snapshot, expectedRevision, log);
     work.speech.push(...speech);
     return this.commit(work);
   }
@@ -152,9 +156,15 @@ export class CallEngine {
     }
   }
 
-  private workOn(session: CallSession, snapshot: MenuSnapshot, readRevision: number): Work {
-    const log = this.deps.log.child({ callSid: session.callSid });
-    return { session: structuredClone(session), snapshot, speech: [], sms: [], readRevision, log };
+  /** Used when the caller of the engine has no logger bound to the call already. */
+  private callLog(call: CallIdentity): CallLog {
+    return this.deps.log.child({ callSid: call.callSid });
+  }
+
+  private workOn(session: CallSession, snapshot: MenuSnapshot, readRevision: number, log: CallLog): Work {
+    // The turn edits its own copy; facts and stack are the only nested parts it changes.
+    const copy: CallSession = { ...session, facts: { ...session.facts }, stack: [...session.stack] };
+    return { session: copy, snapshot, speech: [], sms: [], readRevision, log };
   }
 
   private toEvent(session: CallSession, snapshot: MenuSnapshot, input: CallerInput): MenuEvent {

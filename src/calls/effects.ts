@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { ResultEvent } from '../../flows/menu-contract';
 import type { CallSession } from './call-session';
 

@@ -67,14 +67,14 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
   app.post('/voice/incoming', async (request, reply) => {
     const body = fields(callFields, request, reply);
     if (!body) return reply;
-    return answer(request, reply, 0, () => engine.answer(identity(body)));
+    return answer(request, reply, 0, () => engine.answer(identity(body), request.log));
   });
 
   app.post('/voice/recover', async (request, reply) => {
     const body = fields(callFields, request, reply);
     if (!body) return reply;
     const { attempt } = attemptQuery.parse(request.query);
-    return answer(request, reply, attempt, () => engine.answer(identity(body)));
+    return answer(request, reply, attempt, () => engine.answer(identity(body), request.log));
   });
 
   app.post('/voice/gather', async (request, reply) => {
@@ -85,7 +85,7 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
     const input: CallerInput = body.SpeechResult
       ? { kind: 'speech', text: body.SpeechResult, confidence: body.Confidence ?? 0 }
       : { kind: 'digits', digits: body.Digits ?? '' };
-    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, input));
+    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, input, request.log));
   });
 
   app.post('/voice/no-input', async (request, reply) => {
@@ -93,7 +93,7 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
     const query = revisionQuery.safeParse(request.query);
     if (!body) return reply;
     if (!query.success) return reply.code(400).send({ error: 'rev query parameter required' });
-    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, { kind: 'silence' }));
+    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, { kind: 'silence' }, request.log));
   });
 
   app.post('/voice/status', async (request, reply) => {

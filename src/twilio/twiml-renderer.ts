@@ -23,6 +23,8 @@ const GATHER_SHAPES: Record<GatherKind, Partial<GatherAttributes>> = {
 
 /** Formats a Turn as TwiML; decides nothing about the call. */
 export class TwimlRenderer {
+  private readonly hintCache = new Map<string, string>();
+
   constructor(
     private readonly catalogue: PromptCatalogue,
     private readonly urls: WebhookUrls,
@@ -38,7 +40,7 @@ export class TwimlRenderer {
           action: this.urls.gather(next.revision),
           method: 'POST',
           language: VOICE_SETTINGS[turn.language].gatherLanguage,
-          ...(next.gather === 'menu' ? { hints: speechHints(this.catalogue.speech[turn.language], next.promptKey) } : {}),
+          ...(next.gather === 'menu' ? { hints: this.hints(turn.language, next.promptKey) } : {}),
         });
         this.say(gather, turn.language, turn.speech);
         // Without this, a silent caller would fall off the end of the TwiML and be hung up on.
@@ -78,6 +80,17 @@ export class TwimlRenderer {
       response.hangup();
     }
     return response.toString();
+  }
+
+  /** The catalogue does not change while the app runs, so each menu's hints are joined once. */
+  private hints(language: Language, promptKey: string): string {
+    const key = `${language}:${promptKey}`;
+    let hints = this.hintCache.get(key);
+    if (hints === undefined) {
+      hints = speechHints(this.catalogue.speech[language], promptKey);
+      this.hintCache.set(key, hints);
+    }
+    return hints;
   }
 
   private say(target: VoiceResponse | VoiceResponse.Gather, language: Language, speech: Speech[]): void {
