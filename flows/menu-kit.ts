@@ -56,8 +56,13 @@ export const menuSetup = setup({
   },
 });
 
-export function initialContext(input: MenuInput): MenuContext {
-  return { facts: { ...input.facts }, strikes: 0, vars: {}, exit: null };
+/**
+ * xstate's pure `transition()` builds a throwaway actor of the machine on every call, which
+ * evaluates this without input; answering that cheaply (instead of throwing) keeps every webhook
+ * from paying for an exception and its stack trace.
+ */
+export function initialContext(input: MenuInput | undefined): MenuContext {
+  return { facts: { ...(input?.facts ?? { identityLevel: 0 }) }, strikes: 0, vars: {}, exit: null };
 }
 
 export const menuOutput = ({ context }: { context: MenuContext }): MenuExit | null => context.exit;
