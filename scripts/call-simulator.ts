@@ -324,14 +324,32 @@ class CallSimulator {
     return undefined;
   }
 
-  /** The caller is bridged to someone; the conversation lasts until Enter (or q hangs up). */
+  /**
+   * The caller is bridged to someone; the conversation lasts until Enter (their side hangs up),
+   * q (the caller hangs up), or the hotline moves the call (an agent's wrap-up starts the survey).
+   */
   private async dial(verb: DialVerb): Promise<Next | undefined> {
     console.log(`📞 connecting to ${verb.target}…`);
+    if (verb.answerUrl) {
+      // The other side picks up at once: Twilio then requests the dialled noun's url.
+      const answered = await this.fetch(verb.answerUrl, {});
+      if (!answered) return { kind: 'end', reason: 'the answered webhook failed: Twilio would drop the bridge' };
+      console.log(`   ${verb.target} answered`);
+    }
     process.stdout.write('   (you are talking to them now; press Enter to end their side of the call, q to hang up) > ');
     const started = Date.now();
-    const line = await this.input.next();
-    if (this.echo || line === null) process.stdout.write(`${typeof line === 'string' ? line : 'q (end of input)'}\n`);
-    if (line === null || line === TIMED_OUT || line.trim() === 'q') return { kind: 'end', reason: 'you hung up during the connected call' };
+    for (;;) {
+      const line = await this.input.next(1000);
+      if (line === TIMED_OUT) {
+        const moved = await this.checkCallUpdates();
+        if (moved?.kind === 'redirected') return moved.next;
+        if (moved?.kind === 'end') return moved;
+        continue;
+      }
+      if (this.echo || line === null) process.stdout.write(`${typeof line === 'string' ? line : 'q (end of input)'}\n`);
+      if (line === null || line.trim() === 'q') return { kind: 'end', reason: 'you hung up during the connected call' };
+      break;
+    }
     if (!verb.action) return undefined;
     return {
       kind: 'fetch',

@@ -6,7 +6,8 @@ export type Verb =
   | { verb: 'Gather'; action: string; input: string; numDigits?: number; language?: string; finishOnKey?: string; hints?: string; children: Verb[] }
   | { verb: 'Redirect'; url: string }
   | { verb: 'Enqueue'; queue: string; waitUrl?: string; action?: string }
-  | { verb: 'Dial'; target: string; action?: string }
+  /** `answerUrl`: the `url` of the dialled noun, which Twilio requests when that party answers. */
+  | { verb: 'Dial'; target: string; action?: string; answerUrl?: string }
   | { verb: 'Hangup' }
   | { verb: 'Pause'; length: number }
   | { verb: 'Play'; url: string }
@@ -61,8 +62,9 @@ function toVerb(node: Node): Verb {
     case 'Dial': {
       const children = (node.Dial as Node[]) ?? [];
       const inner = children.find((child) => !('#text' in child));
-      const target = inner ? `${Object.keys(inner).find((key) => key !== ':@')}:${text(inner, Object.keys(inner).find((key) => key !== ':@')!)}` : text(node, name);
-      return { verb: 'Dial', target, action: attrs.action };
+      const noun = inner && Object.keys(inner).find((key) => key !== ':@');
+      const target = inner && noun ? `${noun}:${text(inner, noun)}` : text(node, name);
+      return { verb: 'Dial', target, action: attrs.action, answerUrl: inner?.[':@']?.url };
     }
     case 'Pause':
       return { verb: 'Pause', length: Number(attrs.length ?? 1) };
