@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 /** One TwiML verb as a driver follows it. */
 export type Verb =
   | { verb: 'Say'; text: string; language?: string; voice?: string }
-  | { verb: 'Gather'; action: string; input: string; numDigits?: number; language?: string; finishOnKey?: string; hints?: string; children: Verb[] }
+  | { verb: 'Gather'; action: string; input: string; numDigits?: number; language?: string; finishOnKey?: string; actionOnEmptyResult?: string; hints?: string; children: Verb[] }
   | { verb: 'Redirect'; url: string }
   | { verb: 'Enqueue'; queue: string; waitUrl?: string; action?: string }
   /** `answerUrl`: the `url` of the dialled noun, which Twilio requests when that party answers. */
@@ -52,6 +52,7 @@ function toVerb(node: Node): Verb {
         numDigits: attrs.numDigits ? Number(attrs.numDigits) : undefined,
         language: attrs.language,
         finishOnKey: attrs.finishOnKey,
+        actionOnEmptyResult: attrs.actionOnEmptyResult,
         hints: attrs.hints,
         children: ((node.Gather as Node[]) ?? []).map(toVerb),
       };

@@ -6,7 +6,7 @@ import type { Turn } from '../calls/turn';
 import type { Language } from '../config';
 import { twilioSignatureCheck } from '../twilio/signature-check';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
-import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields } from '../twilio/webhook-bodies';
+import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields, UNREADABLE_SPEECH } from '../twilio/webhook-bodies';
 
 export interface VoiceRoutesOptions {
   engine: CallEngine;
@@ -21,6 +21,19 @@ export interface VoiceRoutesOptions {
 
 /** How often a caller hears "please hold on" while the server retries after an inner failure. */
 const MAX_RECOVERY_ATTEMPTS = 3;
+/**
+ * What the caller did at a Gather. Entry gathers (PIN, code, number) post even an empty result:
+ * `#` pressed alone is the back key, and nothing at all is silence.
+ */
+function callerInput(body: z.infer<typeof gatherFields>): CallerInput {
+  if (body.SpeechResult === UNREADABLE_SPEECH) return { kind: 'speech', text: '', confidence: 0 };
+  if (body.SpeechResult) return { kind: 'speech', text: body.SpeechResult, confidence: body.Confidence ?? 0 };
+  const digits = body.Digits ?? '';
+  if (digits !== '') return { kind: 'digits', digits };
+  if (body.FinishedOnKey === '#') return { kind: 'digits', digits: '#' };
+  return { kind: 'silence' };
+}
+
 const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 /**
@@ -82,10 +95,7 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
     const query = revisionQuery.safeParse(request.query);
     if (!body) return reply;
     if (!query.success) return reply.code(400).send({ error: 'rev query parameter required' });
-    const input: CallerInput = body.SpeechResult
-      ? { kind: 'speech', text: body.SpeechResult, confidence: body.Confidence ?? 0 }
-      : { kind: 'digits', digits: body.Digits ?? '' };
-    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, input, request.log));
+    return answer(request, reply, 0, () => engine.respond(identity(body), query.data.rev, callerInput(body), request.log));
   });
 
   app.post('/voice/no-input', async (request, reply) => {

@@ -16,9 +16,10 @@ type GatherAttributes = VoiceResponse.GatherAttributes;
 const GATHER_SHAPES: Record<GatherKind, Partial<GatherAttributes>> = {
   // No finish key in menus: `#` itself is a choice (back) and must reach us as Digits=#.
   menu: { input: ['dtmf', 'speech'], numDigits: 1, timeout: 6, speechTimeout: 'auto', finishOnKey: '' },
-  pin: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#' },
-  code: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#' },
-  phone: { input: ['dtmf'], timeout: 10, finishOnKey: '#' },
+  // `#` ends the entry; pressed alone it arrives as an empty result with FinishedOnKey=# (back).
+  pin: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#', actionOnEmptyResult: true },
+  code: { input: ['dtmf'], numDigits: 6, timeout: 10, finishOnKey: '#', actionOnEmptyResult: true },
+  phone: { input: ['dtmf'], timeout: 10, finishOnKey: '#', actionOnEmptyResult: true },
 };
 
 /** Formats a Turn as TwiML; decides nothing about the call. */

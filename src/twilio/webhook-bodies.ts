@@ -13,10 +13,14 @@ export const callFields = z.object({
   StirVerstat: z.string().max(64).optional(),
 });
 
+/** What an oversized or malformed SpeechResult becomes: speech, but nothing we can understand. */
+export const UNREADABLE_SPEECH = '\u0000unreadable';
+
 export const gatherFields = callFields.extend({
   // Anything that is not keys from a phone keypad is treated as a wrong key, not as an error.
-  Digits: z.string().max(64).regex(/^[0-9*#]*$/).optional().catch(''),
-  SpeechResult: z.string().max(500).optional().catch(undefined),
+  Digits: z.string().max(64).regex(/^[0-9*#]*$/).optional().catch('?'),
+  FinishedOnKey: z.string().max(1).optional().catch(undefined),
+  SpeechResult: z.string().max(500).optional().catch(UNREADABLE_SPEECH),
   Confidence: z.coerce.number().min(0).max(1).optional().catch(undefined),
 });
 
