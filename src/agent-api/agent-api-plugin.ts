@@ -17,6 +17,7 @@ import { projectRoot } from '../project-root';
 import type { HumanQueue } from '../queue/human-queue';
 import type { KeyValueStore } from '../store/key-value-store';
 import { agentRoutes } from './agent-routes';
+import { AgentHoldings } from './agent-holdings';
 import { AgentWork, type AgentWorkDeps } from './agent-work';
 import { KeyValueHandoffCounter } from './handoff-counter';
 import { consoleRoutes } from './console-routes';
@@ -92,6 +93,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     bridge: options.bridge,
     outcomes: options.outcomes,
     counter: new KeyValueHandoffCounter(options.values, options.timeZone),
+    holdings: new AgentHoldings(options.values, options.queue),
     clock: options.clock,
     leaseMs: options.leaseMs,
     onClaimed: options.onClaimed,

@@ -131,12 +131,12 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
         summary: 'Takes the next caller from the queues one serves (highest tier first) and connects the call',
         description:
           'The caller is bridged to the agent (a <Dial> to the agent, or a call back for callers who asked for one). ' +
-          'An agent marked unavailable gets 409. If Twilio refuses the bridge the caller goes back to the front and the answer is 502.',
+          'An agent marked unavailable, or still holding a caller (wrap up or escalate first), gets 409. If Twilio refuses the bridge the caller goes back to the front and the answer is 502.',
         response: {
           200: claimResponseSchema,
           204: noContent.describe('Nobody waits'),
           ...unauthorized,
-          409: errorSchema.describe('The agent is marked unavailable'),
+          409: errorSchema.describe('The agent is marked unavailable, or still holds a caller'),
           502: errorSchema.describe('Twilio refused the bridge; the caller is back at the front of the queue'),
         },
       },
@@ -151,6 +151,11 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
           return reply
             .code(409)
             .send({ error: 'Conflict', message: 'You are marked unavailable: PUT /agent/availability {"available": true} first' });
+        case 'busy':
+          return reply.code(409).send({
+            error: 'Conflict',
+            message: `You are still holding caller ${result.callSid}: wrap up or escalate that call first`,
+          });
         case 'bridge-failed':
           return reply
             .code(502)

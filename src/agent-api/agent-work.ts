@@ -5,12 +5,15 @@ import type { Clock } from '../clock';
 import type { CallBridge } from '../handoff/call-bridge';
 import type { CallOutcomes } from '../handoff/call-outcomes';
 import type { ClaimedCall, HumanQueue, QueuedCall } from '../queue/human-queue';
+import type { AgentHoldings } from './agent-holdings';
 import type { HandoffCounter } from './handoff-counter';
 
 export type ClaimResult =
   | { kind: 'claimed'; claim: ClaimedCall; earlierCallsToday: number }
   | { kind: 'nobody-waiting' }
   | { kind: 'unavailable' }
+  /** The agent still holds a caller: wrap up or escalate first. */
+  | { kind: 'busy'; callSid: string }
   /** Twilio refused the bridge; the caller is back at the front of their queue. */
   | { kind: 'bridge-failed' };
 
@@ -23,6 +26,7 @@ export interface AgentWorkDeps {
   bridge: CallBridge;
   outcomes: CallOutcomes;
   counter: HandoffCounter;
+  holdings: AgentHoldings;
   clock: Clock;
   leaseMs: number;
   /** Told of every caller an agent took (metrics). */
@@ -40,9 +44,12 @@ export class AgentWork {
     const { queue, clock, bridge } = this.deps;
     // An agent marked away must not be handed a caller by a stray click; the console says so.
     if (!(await this.deps.availability.isAvailable(agent.id))) return { kind: 'unavailable' };
+    const held = await this.deps.holdings.held(agent.id);
+    if (held) return { kind: 'busy', callSid: held };
     const claim = await queue.claim(claimOrder(agent), agent.id, clock.now(), this.deps.leaseMs);
     if (!claim) return { kind: 'nobody-waiting' };
     const callSid = claim.call.callSid;
+    await this.deps.holdings.hold(agent.id, callSid);
     try {
       await bridge.connect(claim, agent);
     } catch (error) {

@@ -135,7 +135,9 @@ describe('agent API (SPEC §5)', () => {
       const entry = queuedCaller({ note: undefined, enqueuedAt: clock.now() - 45_000 });
       await hotline.store.queue.enqueue(earlier);
       await available(ALICE);
-      expect((await claim(ALICE)).json().earlierCallsToday).toBe(0);
+      const first = await claim(ALICE);
+      expect(first.json().earlierCallsToday).toBe(0);
+      await request('POST', `/agent/calls/${earlier.callSid}/wrap-up`, ALICE, { note: 'Explained the refund', resolved: true });
       await hotline.store.queue.enqueue(entry);
 
       const response = await claim(ALICE);
@@ -157,6 +159,21 @@ describe('agent API (SPEC §5)', () => {
       // Claimed under a lease until the agent answers (the caller-side webhook confirms the bridge).
       expect(await hotline.store.queue.getEntry(entry.callSid)).toMatchObject({ state: 'claimed', agentId: 'alice' });
       expect(lastUpdate(entry.callSid).verbs).toContainEqual(expect.objectContaining({ verb: 'Dial', target: 'Client:alice' }));
+    });
+
+    it('is 409 while the agent still holds a caller, and free again once that call is wrapped up', async () => {
+      const first = queuedCaller({ enqueuedAt: clock.now() - 60_000 });
+      const second = queuedCaller({ enqueuedAt: clock.now() - 10_000 });
+      await hotline.store.queue.enqueue(first);
+      await hotline.store.queue.enqueue(second);
+      await available(ALICE);
+      expect((await claim(ALICE)).json().callSid).toBe(first.callSid);
+      const busy = await claim(ALICE);
+      expect(busy.statusCode).toBe(409);
+      expect(busy.json().message).toContain(first.callSid);
+      expect(await hotline.store.queue.position(second.callSid)).toMatchObject({ position: 1 });
+      expect((await request('POST', `/agent/calls/${first.callSid}/wrap-up`, ALICE, { note: 'Done', resolved: true })).statusCode).toBe(204);
+      expect((await claim(ALICE)).json().callSid).toBe(second.callSid);
     });
 
     it('gives a tier2 agent the tier2 caller first, and a tier1 agent never a tier2 caller', async () => {
