@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the webhook benchmark (scripts/bench-webhooks.ts) and the human-queue benchmark
+ * `npm run bench`: the webhook benchmark (scripts/bench/webhooks.ts) and the human-queue benchmark
  * (scripts/bench-queue.ts), both against the Redis at REDIS_URL (default redis://127.0.0.1:6379)
  * under their own key prefixes, deleted afterwards. Prints the figures next to their targets with
  * PASS or MISS, and writes them to bench-results.json (not committed).
@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runQueueBench, type QueueBenchResult } from './bench-queue';
-import { printWebhookResult, runWebhookBench, type WebhookBenchResult } from './bench-webhooks';
+import { printWebhookResult, type WebhookBenchResult } from './bench/report';
+import { runWebhookBench } from './bench/webhooks';
 
 const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
 

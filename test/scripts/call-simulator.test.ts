@@ -1,24 +1,12 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/free-port';
 import { prompt, startTestHotline, TEST_AUTH_TOKEN, type TestHotline } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const SIMULATOR = path.join(ROOT, 'scripts/call-simulator.ts');
 const CHILD_TIMEOUT_MS = 25_000;
-
-/** A port nobody listens on right now (the app needs it before listening: PUBLIC_BASE_URL names it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `npm run call` as a child process with keys piped on stdin. */
 function runSimulator(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
