@@ -1,22 +1,7 @@
-import type { Handoff } from '../../flows/menu-contract';
-import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import type { Verb } from '../../scripts/lib/twiml-reader';
-import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
+import { menuCallsWithDecliningDesk, says, type Language } from '../support/menu-calls';
+import { prompt, startTestHotline } from '../support/test-app';
 
-type Language = 'zh-CN' | 'en-US';
-
-/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
-function recordingDesk() {
-  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
-  const desk: HandoffDesk = {
-    handOff: async (session, handoff) => {
-      handoffs.push({ callSid: session.callSid, handoff });
-      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
-    },
-  };
-  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
-}
 const TOPICS = [
   ['1', 'payments'],
   ['2', 'points'],
@@ -24,30 +9,12 @@ const TOPICS = [
   ['4', 'whatsNew'],
 ] as const;
 
-function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
-  return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [verb as Extract<Verb, { verb: 'Say' }>];
-    if (verb.verb === 'Gather') return says((verb as Extract<Verb, { verb: 'Gather' }>).children);
-    return [];
-  });
-}
-
 describe('menu 4 (features and services), through the webhooks', () => {
-  let hotline: TestHotline;
-  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
-  const { desk, handoffsOf } = recordingDesk();
-  beforeAll(async () => {
-    hotline = await startTestHotline({ deps: { desk } });
-  });
-  afterAll(() => hotline.close());
-
-  const smsFor = (call: TwilioCallDriver) =>
-    hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid);
+  const { handoffsOf, smsFor, callIn } = menuCallsWithDecliningDesk();
 
   /** A call in the features menu, in Mandarin or (after 9) English. */
   async function inFeatures(language: Language): Promise<TwilioCallDriver> {
-    const call = await hotline.call().dial();
-    if (language === 'en-US') await call.press('9');
+    const call = await callIn(language);
     await call.press('4');
     expect(call.heard).toEqual([prompt('features.menu', language)]);
     return call;

@@ -1,31 +1,6 @@
-import type { Handoff } from '../../flows/menu-contract';
-import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import type { Verb } from '../../scripts/lib/twiml-reader';
+import { menuCallsWithDecliningDesk, says, type Language } from '../support/menu-calls';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
-
-type Language = 'zh-CN' | 'en-US';
-
-/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
-function recordingDesk() {
-  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
-  const desk: HandoffDesk = {
-    handOff: async (session, handoff) => {
-      handoffs.push({ callSid: session.callSid, handoff });
-      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
-    },
-  };
-  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
-}
-
-/** Every <Say> the caller heard, including those nested in the Gather. */
-function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
-  return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [verb as Extract<Verb, { verb: 'Say' }>];
-    if (verb.verb === 'Gather') return says((verb as Extract<Verb, { verb: 'Gather' }>).children);
-    return [];
-  });
-}
 
 function expectVoice(call: TwilioCallDriver, language: Language): void {
   const voice = language === 'en-US' ? { language: 'en-US', voice: 'Polly.Joanna-Neural' } : { language: 'cmn-CN', voice: 'Polly.Zhiyu-Neural' };
@@ -42,23 +17,11 @@ async function sessionOf(hotline: TestHotline, call: TwilioCallDriver) {
 }
 
 describe('the main menu, through the webhooks', () => {
-  let hotline: TestHotline;
-  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
-  const { desk, handoffsOf } = recordingDesk();
-  beforeAll(async () => {
-    hotline = await startTestHotline({ deps: { desk } });
-  });
-  afterAll(() => hotline.close());
-
-  /** A call that has heard the welcome, in Mandarin or (after 9) English. */
-  async function callIn(language: Language): Promise<TwilioCallDriver> {
-    const call = await hotline.call().dial();
-    if (language === 'en-US') await call.press('9');
-    return call;
-  }
+  const menuCalls = menuCallsWithDecliningDesk();
+  const { handoffsOf, callIn } = menuCalls;
 
   it('welcomes in Mandarin with the menu in one Gather (barge-in), and a no-input redirect after it', async () => {
-    const call = await hotline.call().dial();
+    const call = await menuCalls.hotline.call().dial();
     expect(call.heard).toEqual([prompt('main.welcome'), prompt('main.menu')]);
     expectVoice(call, 'zh-CN');
     expect(call.verbs.map((verb) => verb.verb)).toEqual(['Gather', 'Redirect']);
@@ -69,11 +32,11 @@ describe('the main menu, through the webhooks', () => {
 
   describe('9 switches the language', () => {
     it('to English: the menu again in English, Joanna voice, English recognition', async () => {
-      const call = await hotline.call().dial();
+      const call = await menuCalls.hotline.call().dial();
       await call.press('9');
       expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
       expectVoice(call, 'en-US');
-      expect((await sessionOf(hotline, call)).session.language).toBe('en-US');
+      expect((await sessionOf(menuCalls.hotline, call)).session.language).toBe('en-US');
     });
 
     it('and back to Mandarin on a second 9', async () => {
@@ -84,7 +47,7 @@ describe('the main menu, through the webhooks', () => {
     });
 
     it('by speech: "English" in Mandarin, "Mandarin" in English', async () => {
-      const call = await hotline.call().dial();
+      const call = await menuCalls.hotline.call().dial();
       await call.say('English please');
       expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
       await call.say('mandarin');
@@ -121,7 +84,7 @@ describe('the main menu, through the webhooks', () => {
     ])('%s reaches the %s menu', async (key, menu) => {
       const call = await callIn(language);
       await call.press(key);
-      const { session } = await sessionOf(hotline, call);
+      const { session } = await sessionOf(menuCalls.hotline, call);
       expect(session.menu).toBe(menu);
       expect(call.heard).not.toContain(prompt('main.menu', language));
       expect(call.heard).not.toContain(prompt('hint.wrongKey', language));
@@ -141,7 +104,7 @@ describe('the main menu, through the webhooks', () => {
       const call = await callIn(language);
       await call.press('#');
       expect(call.heard).toEqual([prompt('main.menu', language)]);
-      const { session } = await sessionOf(hotline, call);
+      const { session } = await sessionOf(menuCalls.hotline, call);
       expect(session.menu).toBe('main');
     });
 

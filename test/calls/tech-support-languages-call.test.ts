@@ -1,21 +1,7 @@
-import type { Handoff } from '../../flows/menu-contract';
-import type { HandoffDesk } from '../../src/calls/handoff-desk';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
+import { menuCallsWithDecliningDesk, type Language } from '../support/menu-calls';
+import { prompt } from '../support/test-app';
 
-type Language = 'zh-CN' | 'en-US';
-
-/** Records every hand-off and declines it as the desk does when nobody can take the caller. */
-function recordingDesk() {
-  const handoffs: Array<{ callSid: string; handoff: Handoff }> = [];
-  const desk: HandoffDesk = {
-    handOff: async (session, handoff) => {
-      handoffs.push({ callSid: session.callSid, handoff });
-      return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
-    },
-  };
-  return { desk, handoffsOf: (callSid: string) => handoffs.filter((entry) => entry.callSid === callSid).map((entry) => entry.handoff) };
-}
 const TOPICS = [
   ['1', 'appCrash'],
   ['2', 'noCodes'],
@@ -24,20 +10,10 @@ const TOPICS = [
 
 /** Menu 3 in both languages, with the keys every menu shares (the Mandarin happy path is in tech-support-call). */
 describe('menu 3 (technical support) in both languages', () => {
-  let hotline: TestHotline;
-  // Menu behaviour is tested against a desk that declines; the queue has its own tests.
-  const { desk, handoffsOf } = recordingDesk();
-  beforeAll(async () => {
-    hotline = await startTestHotline({ deps: { desk } });
-  });
-  afterAll(() => hotline.close());
-
-  const smsFor = (call: TwilioCallDriver) =>
-    hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid);
+  const { handoffsOf, smsFor, callIn } = menuCallsWithDecliningDesk();
 
   async function inTechSupport(language: Language): Promise<TwilioCallDriver> {
-    const call = await hotline.call().dial();
-    if (language === 'en-US') await call.press('9');
+    const call = await callIn(language);
     await call.press('3');
     expect(call.heard).toEqual([prompt('techSupport.menu', language)]);
     return call;
