@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { agentApi, loadConfiguredAgents } from './agent-api/agent-api-plugin';
 import type { AgentDirectory } from './agents/agent-directory';
 import { CallEngine } from './calls/call-engine';
+import { CallsToday } from './calls/calls-today';
 import type { EffectRegistry } from './calls/effects';
 import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES });
   const urls = new WebhookUrls(config.publicBaseUrl);
   const metrics = new HotlineMetrics(deps.store.queue);
+  const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);
 
   // The agent side always runs; tests may inject their own bridge or outcomes.
@@ -84,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     defaultLanguage: config.defaultLanguage,
     sessionTtlSeconds: config.sessionTtlSeconds,
     events: metrics.callEvents(),
+    callsToday,
   });
 
   await app.register(healthRoutes, { store: deps.store });
@@ -112,7 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     outcomes,
     clock,
     leaseMs: config.leaseSeconds * 1000,
-    timeZone: config.businessTimeZone,
+    callsToday,
     onClaimed: (claim) => metrics.claims.inc({ queue: claim.call.queue }),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {

@@ -17,9 +17,9 @@ import { projectRoot } from '../project-root';
 import type { HumanQueue } from '../queue/human-queue';
 import type { KeyValueStore } from '../store/key-value-store';
 import { agentRoutes } from './agent-routes';
+import type { CallsToday } from '../calls/calls-today';
 import { AgentHoldings } from './agent-holdings';
 import { AgentWork, type AgentWorkDeps } from './agent-work';
-import { KeyValueHandoffCounter } from './handoff-counter';
 import { consoleRoutes } from './console-routes';
 import { docsRoutes } from './docs-routes';
 
@@ -33,8 +33,8 @@ export interface AgentApiOptions {
   clock: Clock;
   /** How long a claim may wait for the agent to answer before the sweeper gives the caller back. */
   leaseMs: number;
-  /** Local day boundaries for "earlier calls today". */
-  timeZone: string;
+  /** "Earlier calls today" in the claim's context. */
+  callsToday: CallsToday;
   onClaimed?: AgentWorkDeps['onClaimed'];
 }
 
@@ -92,7 +92,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     availability: options.availability,
     bridge: options.bridge,
     outcomes: options.outcomes,
-    counter: new KeyValueHandoffCounter(options.values, options.timeZone),
+    callsToday: options.callsToday,
     holdings: new AgentHoldings(options.values, options.queue),
     clock: options.clock,
     leaseMs: options.leaseMs,

@@ -79,7 +79,7 @@ export const claimResponseSchema = z.object({
   callbackRequested: z.boolean(),
   note: z.string().optional().describe('Escalation note from the tier 1 agent'),
   secondsWaited: z.number().int().min(0),
-  earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number that reached an agent today'),
+  earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number today (local day of BUSINESS_TIMEZONE), whether or not they reached an agent'),
 });
 
 export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { claimOrder, type Agent } from '../agents/agent-directory';
 import type { AgentAvailability } from '../agents/agent-availability';
+import type { CallsToday } from '../calls/calls-today';
 import type { Clock } from '../clock';
 import type { CallBridge } from '../handoff/call-bridge';
 import type { CallOutcomes } from '../handoff/call-outcomes';
 import type { ClaimedCall, HumanQueue, QueuedCall } from '../queue/human-queue';
 import type { AgentHoldings } from './agent-holdings';
-import type { HandoffCounter } from './handoff-counter';
 
 export type ClaimResult =
   | { kind: 'claimed'; claim: ClaimedCall; earlierCallsToday: number }
@@ -25,7 +25,7 @@ export interface AgentWorkDeps {
   availability: AgentAvailability;
   bridge: CallBridge;
   outcomes: CallOutcomes;
-  counter: HandoffCounter;
+  callsToday: CallsToday;
   holdings: AgentHoldings;
   clock: Clock;
   leaseMs: number;
@@ -60,7 +60,8 @@ export class AgentWork {
     }
     // The lease stays until the agent answers: the caller-side webhook then confirms the bridge and
     // records the wait; a dial nobody answers (or a lapsed lease) puts the caller back in front.
-    const earlierCallsToday = await this.deps.counter.countHandoff(callSid, claim.call.from, clock.now());
+    // The set holds this call too (counted when it came in).
+    const earlierCallsToday = Math.max(0, (await this.deps.callsToday.count(claim.call.from, clock.now())) - 1);
     log.info({ callSid, agentId: agent.id, queue: claim.call.queue }, 'agent took a caller');
     this.deps.onClaimed?.(claim);
     return { kind: 'claimed', claim, earlierCallsToday };

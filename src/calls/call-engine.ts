@@ -9,6 +9,7 @@ import { keyForSpeech } from '../prompts/speech-matcher';
 import type { SessionStore } from '../store/session-store';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
 import { ignoreCallEvents, type CallEvents } from './call-events';
+import type { CallsToday } from './calls-today';
 import { decodeSession, encodeSession, SESSION_FORMAT, type CallSession } from './call-session';
 import { UNAVAILABLE, type EffectRegistry } from './effects';
 import type { HandoffDesk } from './handoff-desk';
@@ -35,6 +36,7 @@ export interface CallEngineDeps {
   defaultLanguage: Language;
   sessionTtlSeconds: number;
   events?: CallEvents;
+  callsToday?: CallsToday;
 }
 
 /** Who is calling, as every Twilio webhook tells us. */
@@ -82,7 +84,8 @@ export class CallEngine {
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */
   async answer(call: CallIdentity, log = this.callLog(call)): Promise<Turn> {
-    const stored = await this.deps.sessions.load(call.callSid);
+    // Counted alongside the read, in the same round trip; a retried webhook counts once.
+    const [stored] = await Promise.all([this.deps.sessions.load(call.callSid), this.countCall(call, log)]);
     if (stored) return this.resume(call, stored.revision, stored.data, log);
     this.events.callStarted();
     return this.begin(call, 0, [{ key: 'main.welcome' }], log);
@@ -153,6 +156,15 @@ export class CallEngine {
       return restoreMenu(session.menu, session.snapshot);
     } catch {
       return null;
+    }
+  }
+
+  /** Counting never stands in the caller's way: a failure is only logged. */
+  private async countCall(call: CallIdentity, log: CallLog): Promise<void> {
+    try {
+      await this.deps.callsToday?.record(call.from, call.callSid, this.deps.clock.now());
+    } catch (error) {
+      log.warn({ err: error }, 'could not count the call for today');
     }
   }
 

@@ -9,4 +9,7 @@ export interface KeyValueStore {
   /** Atomically adds 1 and returns the new value; the expiry is set when the key is created. */
   increment(key: string, ttlMs: number): Promise<number>;
   delete(key: string): Promise<void>;
+  /** Adds `member` to the set at `key` (idempotent); the expiry is set when the set is created. */
+  addToSet(key: string, member: string, ttlMs: number): Promise<void>;
+  setSize(key: string): Promise<number>;
 }

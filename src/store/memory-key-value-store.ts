@@ -4,9 +4,11 @@ import type { KeyValueStore } from './key-value-store';
 
 export class MemoryKeyValueStore implements KeyValueStore {
   readonly values: ExpiringMap<string>;
+  readonly sets: ExpiringMap<Set<string>>;
 
   constructor(clock: Clock) {
     this.values = new ExpiringMap(clock);
+    this.sets = new ExpiringMap(clock);
   }
 
   async get(key: string): Promise<string | null> {
@@ -25,5 +27,16 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async delete(key: string): Promise<void> {
     this.values.delete(key);
+    this.sets.delete(key);
+  }
+
+  async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
+    const set = this.sets.get(key);
+    if (set) set.add(member);
+    else this.sets.set(key, new Set([member]), ttlMs);
+  }
+
+  async setSize(key: string): Promise<number> {
+    return this.sets.get(key)?.size ?? 0;
   }
 }

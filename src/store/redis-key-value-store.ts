@@ -2,8 +2,19 @@ import type { Redis } from 'ioredis';
 import type { KeyValueStore } from './key-value-store';
 import type { RedisKeys } from './redis-keys';
 
+/** KEYS[1] set; ARGV member, ttl ms (set only when the set is new); returns 1 if added. */
+const ADD_TO_SET = `
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
+return added
+`;
+
+type SetRedis = Redis & { kvAddToSet(key: string, member: string, ttlMs: string): Promise<number> };
+
 export class RedisKeyValueStore implements KeyValueStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
+    if (!('kvAddToSet' in redis)) redis.defineCommand('kvAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
+  }
 
   get(key: string): Promise<string | null> {
     return this.redis.get(this.keys.value(key));
@@ -25,5 +36,14 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async delete(key: string): Promise<void> {
     await this.redis.del(this.keys.value(key));
+  }
+
+  async addToSet(key: string, member: string, ttlMs: number): Promise<void> {
+    // One command (not MULTI), so auto-pipelining can send it with the webhook's session read.
+    await (this.redis as SetRedis).kvAddToSet(this.keys.value(key), member, String(ttlMs));
+  }
+
+  setSize(key: string): Promise<number> {
+    return this.redis.scard(this.keys.value(key));
   }
 }

@@ -53,6 +53,7 @@ export function createMemoryStore(clock: Clock): Store {
   const sweeper = setInterval(() => {
     sessions.sessions.sweep();
     values.values.sweep();
+    values.sets.sweep();
   }, 60_000);
   sweeper.unref();
   return {

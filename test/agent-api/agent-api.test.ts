@@ -133,10 +133,15 @@ describe('agent API (SPEC §5)', () => {
     it("returns the caller's context, connects the call with a <Dial> and counts earlier calls today", async () => {
       const earlier = queuedCaller();
       const entry = queuedCaller({ note: undefined, enqueuedAt: clock.now() - 45_000 });
+      // Calls are counted when they come in, whether or not they reach an agent.
+      const selfServed = await hotline.call({ from: entry.from }).dial();
+      await selfServed.hangUp();
+      await hotline.call({ from: entry.from, callSid: earlier.callSid }).dial();
+      await hotline.call({ from: entry.from, callSid: entry.callSid }).dial();
       await hotline.store.queue.enqueue(earlier);
       await available(ALICE);
       const first = await claim(ALICE);
-      expect(first.json().earlierCallsToday).toBe(0);
+      expect(first.json().earlierCallsToday).toBe(2);
       await request('POST', `/agent/calls/${earlier.callSid}/wrap-up`, ALICE, { note: 'Explained the refund', resolved: true });
       await hotline.store.queue.enqueue(entry);
 
@@ -154,7 +159,7 @@ describe('agent API (SPEC §5)', () => {
         priority: 'normal',
         callbackRequested: false,
         secondsWaited: 45,
-        earlierCallsToday: 1,
+        earlierCallsToday: 2,
       });
       // Claimed under a lease until the agent answers (the caller-side webhook confirms the bridge).
       expect(await hotline.store.queue.getEntry(entry.callSid)).toMatchObject({ state: 'claimed', agentId: 'alice' });

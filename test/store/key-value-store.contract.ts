@@ -60,6 +60,34 @@ export function keyValueStoreContract(factory: KeyValueStoreFactory): void {
     });
   });
 
+  describe('sets', () => {
+    it('counts distinct members: adding one twice counts once', async () => {
+      const k = key('set');
+      expect(await values.setSize(k)).toBe(0);
+      await values.addToSet(k, 'CA1', 60_000);
+      await values.addToSet(k, 'CA2', 60_000);
+      await values.addToSet(k, 'CA1', 60_000);
+      expect(await values.setSize(k)).toBe(2);
+    });
+
+    it('expires as a whole at the TTL given when it was created, not extended by later members', async () => {
+      const k = key('set-ttl');
+      await values.addToSet(k, 'a', 500);
+      await factory.elapse(300);
+      await values.addToSet(k, 'b', 500);
+      expect(await values.setSize(k)).toBe(2);
+      await factory.elapse(400);
+      expect(await values.setSize(k)).toBe(0);
+    });
+
+    it('is removed by delete', async () => {
+      const k = key('set-delete');
+      await values.addToSet(k, 'a', 60_000);
+      await values.delete(k);
+      expect(await values.setSize(k)).toBe(0);
+    });
+  });
+
   describe('increment', () => {
     it('creates a missing counter at 1 and counts up', async () => {
       const k = key('count');

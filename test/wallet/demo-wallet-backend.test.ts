@@ -240,6 +240,8 @@ describe('DemoWalletBackend without its store', () => {
     set: () => Promise.reject(down),
     increment: () => Promise.reject(down),
     delete: () => Promise.reject(down),
+    addToSet: () => Promise.reject(down),
+    setSize: () => Promise.reject(down),
   };
   const backend = new DemoWalletBackend(data, brokenStore, clock);
 
