@@ -256,8 +256,9 @@ export class CallEngine {
     return this.handOff(work, exit.handoff, pending);
   }
 
-  private async handOff(work: Work, handoff: Handoff, pending: MenuEvent[]): Promise<void> {
+  private async handOff(work: Work, asked: Handoff, pending: MenuEvent[]): Promise<void> {
     const { session } = work;
+    const handoff = this.inDeskMenu(session) ? { ...session.handoff!, reason: asked.reason } : asked;
     session.facts = { ...session.facts, intent: handoff.intent };
     session.handoff = handoff;
     this.events.handedOff(handoff);
@@ -270,6 +271,15 @@ export class CallEngine {
     }
     session.stack = [];
     return this.enter(work, outcome.kind === 'menu' ? outcome.menu : ENTRY_MENU, pending);
+  }
+
+  /**
+   * The caller is in a menu the desk sent them to (after hours): a hand-off from there is still
+   * about what they first asked for. Only the desk enters a menu with an empty stack other than
+   * the main menu.
+   */
+  private inDeskMenu(session: CallSession): boolean {
+    return session.handoff !== undefined && session.stack.length === 0 && session.menu !== ENTRY_MENU;
   }
 
   private async enter(work: Work, menu: MenuId, pending: MenuEvent[]): Promise<void> {

@@ -193,6 +193,22 @@ describe('outside business hours', () => {
     expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
   });
 
+  it('a caller who strikes out in the after-hours menu keeps the topic they first asked about', async () => {
+    const call = await hotline.call().dial();
+    await call.press('3');
+    await call.press('1');
+    await call.press('2');
+    expect(call.heard).toEqual([prompt('afterHours.menu', 'zh-CN', { hours })]);
+    for (const key of ['7', '8']) {
+      await call.press(key);
+      expect(call.heard[0]).toBe(prompt('hint.wrongKey'));
+    }
+    await call.press('9');
+    expect(call.heard).toEqual([prompt('afterHours.menu', 'zh-CN', { hours })]);
+    await call.press('1');
+    expect(await hotline.store.queue.getEntry(call.callSid)).toMatchObject({ intent: 'techSupport.appCrash', callbackRequested: true });
+  });
+
   it('# goes back to the main menu', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
