@@ -1,11 +1,10 @@
-import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { CallEngine, CallIdentity, CallerInput } from '../calls/call-engine';
 import type { Turn } from '../calls/turn';
 import type { Language } from '../config';
-import { twilioSignatureCheck } from '../twilio/signature-check';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
+import { acceptTwilioWebhooks, parseWebhook } from '../twilio/twilio-webhooks';
 import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields, UNREADABLE_SPEECH } from '../twilio/webhook-bodies';
 
 export interface VoiceRoutesOptions {
@@ -42,19 +41,9 @@ const ENDED_STATUSES = new Set(['completed', 'busy', 'failed', 'no-answer', 'can
  */
 export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOptions): Promise<void> {
   const { engine, renderer } = options;
-  await app.register(formbody);
-  app.addHook('preValidation', twilioSignatureCheck(options.publicBaseUrl, options.authToken));
-
-  /** Parses the fields the route needs; a signed post without them is a client error, not a call. */
-  function fields<T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | null {
-    const parsed = schema.safeParse(request.body);
-    if (!parsed.success) {
-      void reply.code(400).send({ error: 'bad webhook body', issues: parsed.error.issues.map((issue) => issue.path.join('.')) });
-      return null;
-    }
-    request.log = request.log.child({ callSid: (parsed.data as { CallSid: string }).CallSid });
-    return parsed.data;
-  }
+  await acceptTwilioWebhooks(app, options);
+  const fields = <T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply) =>
+    parseWebhook(schema, request.body, request, reply);
 
   async function answer(request: FastifyRequest, reply: FastifyReply, attempt: number, turn: () => Promise<Turn>) {
     let xml: string;
