@@ -95,9 +95,9 @@ export class CallEngine {
   async respond(call: CallIdentity, revision: number, input: CallerInput, log = this.callLog(call)): Promise<Turn> {
     const stored = await this.deps.sessions.load(call.callSid);
     if (!stored) return this.begin(call, 0, [{ key: 'error.restart' }], log);
-    const session = decodeSession(stored.data);
-    const snapshot = session && this.restore(session);
-    if (!session || !snapshot) return this.begin(call, stored.revision, [{ key: 'error.restart' }], log);
+    const opened = this.open(stored.data);
+    if (!opened) return this.begin(call, stored.revision, [{ key: 'error.restart' }], log);
+    const { session, snapshot } = opened;
     if (stored.revision !== revision || session.phase !== 'menu') return this.current(session, snapshot, stored.revision);
 
     const work = this.workOn(session, snapshot, stored.revision, log);
@@ -121,10 +121,16 @@ export class CallEngine {
   }
 
   private async resume(call: CallIdentity, revision: number, data: string, log: CallLog): Promise<Turn> {
+    const opened = this.open(data);
+    if (!opened) return this.begin(call, revision, [{ key: 'error.restart' }], log);
+    return this.current(opened.session, opened.snapshot, revision);
+  }
+
+  /** The stored call with its menu restored; null when it no longer fits (the caller restarts). */
+  private open(data: string): { session: CallSession; snapshot: MenuSnapshot } | null {
     const session = decodeSession(data);
     const snapshot = session && this.restore(session);
-    if (!session || !snapshot) return this.begin(call, revision, [{ key: 'error.restart' }], log);
-    return this.current(session, snapshot, revision);
+    return session && snapshot ? { session, snapshot } : null;
   }
 
   /** Starts the call (or restarts it after a broken snapshot) at the main menu. */
@@ -302,10 +308,9 @@ export class CallEngine {
     if (!saved) {
       work.log.info('webhook lost a race for the call; answering with the current prompt');
       const stored = await this.deps.sessions.load(session.callSid);
-      const winner = stored && decodeSession(stored.data);
-      const snapshot = winner && this.restore(winner);
-      if (!stored || !winner || !snapshot) throw new Error('call session vanished during a turn');
-      return this.current(winner, snapshot, stored.revision);
+      const winner = stored && this.open(stored.data);
+      if (!stored || !winner) throw new Error('call session vanished during a turn');
+      return this.current(winner.session, winner.snapshot, stored.revision);
     }
     await this.sendSms(work);
     const revision = work.readRevision + 1;
