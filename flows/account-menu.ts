@@ -1,12 +1,12 @@
-import { awaitState, Effect, identityGate, outcome, say } from './identity-kit';
+import { identityGate } from './identity-kit';
 import type { Handoff } from './menu-contract';
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, type Action, type Choice } from './menu-kit';
+import { awaitState, defineMenu, menuState } from './menu-kit';
+import { backOut, backToMenu, outcomeOf, say, toAgent, type Choice } from './menu-options';
 
-const back: Choice = { target: 'menu' };
+const back = backToMenu;
 
 /** A hand-off the flow decides (not the caller's 0), after telling the caller why. */
-const handOff = (handoff: Omit<Handoff, 'reason'>, notice: string): Choice =>
-  leave({ kind: 'agent', handoff: { ...handoff, reason: 'flow' } }, [say(notice)] as Action[]);
+const handOff = (handoff: Omit<Handoff, 'reason'>, notice: string): Choice => toAgent(handoff, 'flow', [say(notice)]);
 const securityDesk = (notice: string) => handOff({ tier: 'tier2', intent: 'account.locked', priority: 'urgent' }, notice);
 
 const reset = identityGate({ name: 'reset', level: 1, intent: 'account.resetPassword', done: { target: 'resetLink' }, back });
@@ -19,61 +19,60 @@ const details = identityGate({
   back,
 });
 
-/** The reset-link SMS goes to the registered number; `resend` is where a second press leads. */
-const sendLink = (sent: string) => awaitState(Effect.sendResetLink, [{ guard: outcome('sent'), target: sent }], { target: reset.unavailable });
+/** A menu state of this menu: `#` returns to the account menu. */
+const offer = (prompt: string, intent: string, options: Record<string, Choice> = {}) => menuState({ prompt, intent, options, back });
+
+/** The reset-link SMS goes to the registered number; `sent` is where the caller hears it went. */
+const sendLink = (sent: string) =>
+  awaitState('sendResetLink', [{ guard: outcomeOf('sendResetLink')('sent'), target: sent }], { target: reset.unavailable });
+
+const lock = outcomeOf('lockStatus');
+const unlock = outcomeOf('unlock');
 
 /**
  * Menu 1 (SPEC §2): password reset link (L1), locked account (L2: self-service unlock for a
  * password lock, security desk otherwise), personal details (L2, then an agent).
  */
-export const accountMenu = menuSetup.createMachine({
+export const accountMenu = defineMenu({
   id: 'account',
-  context: ({ input }) => initialContext(input),
-  output: menuOutput,
   initial: 'menu',
   states: {
     menu: menuState({
       prompt: 'account.menu',
       intent: 'account',
       options: { '1': reset.enter, '2': locked.enter, '3': details.enter },
-      back: leave({ kind: 'back' }),
+      back: backOut,
     }),
     ...reset.states,
     ...locked.states,
     ...details.states,
 
     resetLink: sendLink('resetSent'),
-    resetSent: menuState({
-      prompt: 'account.resetSent',
-      intent: 'account.resetPassword',
-      options: { '1': { target: 'resetAgain' } },
-      back,
-    }),
+    resetSent: offer('account.resetSent', 'account.resetPassword', { '1': { target: 'resetAgain' } }),
     resetAgain: sendLink('resetResent'),
     // The one resend is used: no further option 1.
-    resetResent: menuState({ prompt: 'account.resetResent', intent: 'account.resetPassword', options: {}, back }),
+    resetResent: offer('account.resetResent', 'account.resetPassword'),
 
     lockReason: awaitState(
-      Effect.lockStatus,
+      'lockStatus',
       [
-        { guard: outcome('wrongPassword'), target: 'unlockOffer' },
-        { guard: outcome('suspicious'), ...securityDesk('account.securityLock') },
-        { guard: outcome('frozen'), ...securityDesk('account.frozen') },
-        { guard: outcome('active'), target: 'notLocked' },
+        { guard: lock('wrongPassword'), target: 'unlockOffer' },
+        { guard: lock('suspicious'), ...securityDesk('account.securityLock') },
+        { guard: lock('frozen'), ...securityDesk('account.frozen') },
+        { guard: lock('active'), target: 'notLocked' },
       ],
       { target: locked.unavailable },
     ),
-    unlockOffer: menuState({ prompt: 'account.unlockOffer', intent: 'account.locked', options: { '1': { target: 'unlocking' } }, back }),
+    unlockOffer: offer('account.unlockOffer', 'account.locked', { '1': { target: 'unlocking' } }),
     unlocking: awaitState(
-      Effect.unlock,
+      'unlock',
       [
-        { guard: outcome('unlocked'), target: 'unlocked' },
-        { guard: outcome('refused'), ...securityDesk('account.unlockRefused') },
+        { guard: unlock('unlocked'), target: 'unlocked' },
+        { guard: unlock('refused'), ...securityDesk('account.unlockRefused') },
       ],
       { target: locked.unavailable },
     ),
-    unlocked: menuState({ prompt: 'account.unlocked', intent: 'account.locked', options: { '1': reset.enter }, back }),
-    notLocked: menuState({ prompt: 'account.notLocked', intent: 'account.locked', options: { '1': reset.enter }, back }),
-    ...exitState,
+    unlocked: offer('account.unlocked', 'account.locked', { '1': reset.enter }),
+    notLocked: offer('account.notLocked', 'account.locked', { '1': reset.enter }),
   },
 });

@@ -3,13 +3,14 @@ import { afterHoursMenu } from './after-hours-menu';
 import { featuresMenu } from './features-menu';
 import { fraudMenu } from './fraud-menu';
 import { mainMenu } from './main-menu';
-import type { MenuId } from './menu-contract';
+import type { MenuId } from './menu-ids';
 import { techSupportMenu } from './tech-support-menu';
 import { transactionMenu } from './transaction-menu';
 
 /**
- * The call's flow: which machine runs each menu. A menu ends with an exit (another menu, back,
- * or an agent); the engine keeps the stack of menus the caller came through for `#`.
+ * The call's flow: which machine runs each menu (ids in menu-ids.ts). A menu ends with an exit
+ * (another menu, back, or an agent); the engine keeps the stack of menus the caller came
+ * through for `#`.
  */
 export const menus = {
   main: mainMenu,

@@ -1,5 +1,5 @@
-import { awaitState, Effect, outcome } from './identity-kit';
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, stateConfig } from './menu-kit';
+import { awaitState, defineMenu, menuState, stateConfig } from './menu-kit';
+import { backOut, backToMenu, outcomeOf, sendSms } from './menu-options';
 
 type Topic = 'payments' | 'points' | 'records' | 'whatsNew';
 
@@ -8,15 +8,13 @@ function topicState(topic: Topic, prompt = `features.${topic}`) {
   return menuState({
     prompt,
     intent: `features.${topic}`,
-    options: { '1': { actions: [{ type: 'sendSms', params: { template: `sms.features.${topic}` } }] } },
-    back: { target: 'menu' },
+    options: { '1': { actions: [sendSms(`sms.features.${topic}`)] } },
+    back: backToMenu,
   });
 }
 
-export const featuresMenu = menuSetup.createMachine({
+export const featuresMenu = defineMenu({
   id: 'features',
-  context: ({ input }) => initialContext(input),
-  output: menuOutput,
   initial: 'menu',
   states: {
     menu: menuState({
@@ -28,7 +26,7 @@ export const featuresMenu = menuSetup.createMachine({
         '3': { target: 'records' },
         '4': { target: 'whatsNew' },
       },
-      back: leave({ kind: 'back' }),
+      back: backOut,
     }),
     payments: topicState('payments'),
     points: topicState('points'),
@@ -37,13 +35,12 @@ export const featuresMenu = menuSetup.createMachine({
       always: [{ guard: { type: 'verified', params: { level: 1 } }, target: 'pointsLoading' }, { target: 'points' }],
     }),
     pointsLoading: awaitState(
-      Effect.pointsBalance,
-      [{ guard: outcome('found'), target: 'pointsWithBalance', actions: ['learn'] }],
+      'pointsBalance',
+      [{ guard: outcomeOf('pointsBalance')('found'), target: 'pointsWithBalance', actions: ['learn'] }],
       { target: 'points' },
     ),
     pointsWithBalance: topicState('points', 'features.pointsWithBalance'),
     records: topicState('records'),
     whatsNew: topicState('whatsNew'),
-    ...exitState,
   },
 });

@@ -1,63 +1,25 @@
+import type { EffectName } from './effect-contract';
 import type { GatherKind, Handoff } from './menu-contract';
-import { menuState, stateConfig, toAgent, type Action, type Choice, type Guard, type MenuStateConfig } from './menu-kit';
+import { awaitState, menuState, stateConfig, type MenuStateConfig } from './menu-kit';
+import { after, lastStrikeOn, outcomeOf, pressed, request, say, sayResult, toAgent, type Action, type Choice } from './menu-options';
 
 /**
- * Identity checks (SPEC §3) as states every menu reuses, and the effects they request. The
- * effects live in src/identity; their outcomes are the strings matched here.
+ * Identity checks (SPEC §3) as states every menu reuses. The effects they request are declared
+ * with their outcomes in effect-contract.ts and implemented in src/identity.
  */
-export const Effect = {
-  /** Caller ID → wallet. found | unknown | locked {minutes} */
-  lookupCaller: 'lookupCaller',
-  /** Typed registered number → wallet. found | unknown | invalid | locked {minutes} */
-  lookupPhone: 'lookupPhone',
-  /** found wallet + PIN → L1. verified | wrong {attemptsLeft} | invalid | locked {minutes} */
-  verifyPin: 'verifyPin',
-  /** SMS code to the registered number (reuses a live one). sent | resendUsed | locked */
-  sendCode: 'sendCode',
-  /** A fresh code, once per call. sent | resendUsed | locked */
-  resendCode: 'resendCode',
-  /** code → L2. verified | wrong {attemptsLeft} | invalid | expired | locked {minutes} */
-  verifyCode: 'verifyCode',
-  sendResetLink: 'sendResetLink',
-  lockStatus: 'lockStatus',
-  unlock: 'unlock',
-  recentTransactions: 'recentTransactions',
-  failedTransaction: 'failedTransaction',
-  disputes: 'disputes',
-  openCase: 'openCase',
-  freezeWallet: 'freezeWallet',
-  pointsBalance: 'pointsBalance',
-} as const;
-// Every effect may also answer `unavailable` (backend down, effect failed).
-
-const pressed = (key: string): Guard => ({ type: 'pressed', params: { key } });
-export const outcome = (is: string): Guard => ({ type: 'outcome', params: { is } });
-export const say = (key: string): Action => ({ type: 'say', params: { key } });
-
-/** A notice filled with the RESULT's vars (attempts left, minutes, a case number). */
-export const sayResult = (key: string): Action => ({
-  type: 'say',
-  params: ({ event }) => ({ key, ...(event.type === 'RESULT' && event.vars ? { vars: event.vars } : {}) }),
-});
-
-export const request = (effect: string): Action => ({ type: 'request', params: { effect } });
 
 /** Hands the keys just typed to an effect. They may be a secret: they exist only in this action. */
-const requestWithDigits = (effect: string, arg: string): Action => ({
+const requestWithDigits = (effect: EffectName, arg: string): Action => ({
   type: 'request',
   params: ({ event }) => ({ effect, args: { [arg]: event.type === 'DIGITS' ? event.digits : '' } }),
 });
 
-/** Runs `then`'s own actions after others (a choice may be a plain target or a `leave()`). */
-const after = (actions: Action[], then: Choice): Choice => ({ ...then, actions: [...actions, ...(then.actions ?? [])] });
-
-/**
- * A state that only waits for one effect's answer, within the same webhook. `fallback` takes
- * every other outcome, so no answer can leave the call stuck here.
- */
-export function awaitState(effect: string, results: Choice[], fallback: Choice): MenuStateConfig {
-  return stateConfig({ meta: { awaits: effect }, entry: [request(effect)], on: { RESULT: [...results, fallback] } });
-}
+const caller = outcomeOf('lookupCaller');
+const phone = outcomeOf('lookupPhone');
+const pin = outcomeOf('verifyPin');
+const sendCode = outcomeOf('sendCode');
+const resendCode = outcomeOf('resendCode');
+const code = outcomeOf('verifyCode');
 
 interface EntrySpec {
   prompt: string;
@@ -125,7 +87,7 @@ export interface Gate {
 export function identityGate(spec: GateSpec): Gate {
   const s = (suffix: string) => `${spec.name}${suffix}`;
   const handoff = { tier: spec.tier ?? 'tier1', intent: spec.intent, priority: spec.priority ?? 'normal' } as const;
-  const toLocked: Choice = { guard: outcome('locked'), target: s('Locked'), actions: ['learn'] };
+  const locked = (guard: Choice['guard']): Choice => ({ guard, target: s('Locked'), actions: ['learn'] });
   const toUnavailable: Choice = { target: s('Unavailable') };
   const offer = (prompt: string, options: Record<string, Choice> = {}) =>
     menuState({ prompt, intent: spec.intent, tier: handoff.tier, priority: handoff.priority, options, back: spec.back });
@@ -140,8 +102,8 @@ export function identityGate(spec: GateSpec): Gate {
       ],
     }),
     [s('Lookup')]: awaitState(
-      Effect.lookupCaller,
-      [{ guard: outcome('found'), target: s('Pin') }, { guard: outcome('unknown'), target: s('Phone') }, toLocked],
+      'lookupCaller',
+      [{ guard: caller('found'), target: s('Pin') }, { guard: caller('unknown'), target: s('Phone') }, locked(caller('locked'))],
       toUnavailable,
     ),
     [s('Phone')]: entryState({
@@ -149,13 +111,13 @@ export function identityGate(spec: GateSpec): Gate {
       gather: 'phone',
       handoff,
       back: spec.back,
-      submit: requestWithDigits(Effect.lookupPhone, 'phone'),
+      submit: requestWithDigits('lookupPhone', 'phone'),
       results: [
-        { guard: outcome('found'), target: s('Pin') },
-        toLocked,
-        { guard: outcome('unavailable'), ...toUnavailable },
-        { guard: { type: 'lastStrikeOn', params: { is: 'unknown' } }, ...toAgent(handoff, 'strikes') },
-        { guard: outcome('unknown'), actions: ['strike', say('identity.phoneUnknown')] },
+        { guard: phone('found'), target: s('Pin') },
+        locked(phone('locked')),
+        { guard: phone('unavailable'), ...toUnavailable },
+        { guard: lastStrikeOn('lookupPhone', 'unknown'), ...toAgent(handoff, 'strikes') },
+        { guard: phone('unknown'), actions: ['strike', say('identity.phoneUnknown')] },
       ],
       hint: 'identity.phoneInvalid',
     }),
@@ -164,12 +126,12 @@ export function identityGate(spec: GateSpec): Gate {
       gather: 'pin',
       handoff,
       back: spec.back,
-      submit: requestWithDigits(Effect.verifyPin, 'pin'),
+      submit: requestWithDigits('verifyPin', 'pin'),
       results: [
-        { guard: outcome('verified'), ...after(['learn'], verifiedL1) },
-        { guard: outcome('wrong'), actions: [sayResult('identity.pinWrong')] },
-        toLocked,
-        { guard: outcome('unavailable'), ...toUnavailable },
+        { guard: pin('verified'), ...after(['learn'], verifiedL1) },
+        { guard: pin('wrong'), actions: [sayResult('identity.pinWrong')] },
+        locked(pin('locked')),
+        { guard: pin('unavailable'), ...toUnavailable },
       ],
       hint: 'identity.pinInvalid',
     }),
@@ -177,33 +139,45 @@ export function identityGate(spec: GateSpec): Gate {
     [s('Unavailable')]: offer('identity.unavailable'),
   };
   if (spec.level === 2) {
-    const codeSent: Choice = { guard: outcome('sent'), target: s('Code') };
-    const noMoreCodes: Choice = { guard: outcome('resendUsed'), target: s('NoCode') };
     Object.assign(states, {
-      [s('SendCode')]: awaitState(Effect.sendCode, [codeSent, noMoreCodes, toLocked], toUnavailable),
+      [s('SendCode')]: awaitState(
+        'sendCode',
+        [
+          { guard: sendCode('sent'), target: s('Code') },
+          { guard: sendCode('resendUsed'), target: s('NoCode') },
+          locked(sendCode('locked')),
+        ],
+        toUnavailable,
+      ),
       [s('Code')]: entryState({
         prompt: 'identity.code',
         gather: 'code',
         handoff,
         back: spec.back,
         // `*` replays the prompt and, once per call, sends a fresh code (the prompt says so).
-        star: [request(Effect.resendCode)],
-        submit: requestWithDigits(Effect.verifyCode, 'code'),
+        star: [request('resendCode')],
+        submit: requestWithDigits('verifyCode', 'code'),
         results: [
-          { guard: outcome('verified'), ...after(['learn'], spec.done) },
-          { guard: outcome('wrong'), actions: [sayResult('identity.codeWrong')] },
-          { guard: outcome('sent'), actions: [say('identity.codeResent')] },
-          { guard: outcome('resendUsed'), actions: [say('identity.codeResendUsed')] },
-          { guard: outcome('expired'), target: s('Expired') },
-          toLocked,
-          { guard: outcome('unavailable'), ...toUnavailable },
+          { guard: code('verified'), ...after(['learn'], spec.done) },
+          { guard: code('wrong'), actions: [sayResult('identity.codeWrong')] },
+          { guard: resendCode('sent'), actions: [say('identity.codeResent')] },
+          { guard: resendCode('resendUsed'), actions: [say('identity.codeResendUsed')] },
+          { guard: code('expired'), target: s('Expired') },
+          locked(code('locked')),
+          locked(resendCode('locked')),
+          { guard: code('unavailable'), ...toUnavailable },
+          { guard: resendCode('unavailable'), ...toUnavailable },
         ],
         hint: 'identity.codeInvalid',
       }),
       [s('Expired')]: offer('identity.codeExpired', { '1': { target: s('Resend') } }),
       [s('Resend')]: awaitState(
-        Effect.resendCode,
-        [{ ...codeSent, actions: [say('identity.codeResent')] }, noMoreCodes, toLocked],
+        'resendCode',
+        [
+          { guard: resendCode('sent'), target: s('Code'), actions: [say('identity.codeResent')] },
+          { guard: resendCode('resendUsed'), target: s('NoCode') },
+          locked(resendCode('locked')),
+        ],
         toUnavailable,
       ),
       [s('NoCode')]: offer('identity.noMoreCodes'),

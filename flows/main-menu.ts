@@ -1,10 +1,9 @@
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState } from './menu-kit';
+import { defineMenu, menuState } from './menu-kit';
+import { leave } from './menu-options';
 
 /** The main menu; the welcome is spoken by the engine when the call starts. */
-export const mainMenu = menuSetup.createMachine({
+export const mainMenu = defineMenu({
   id: 'main',
-  context: ({ input }) => initialContext(input),
-  output: menuOutput,
   initial: 'menu',
   states: {
     menu: menuState({
@@ -21,6 +20,5 @@ export const mainMenu = menuSetup.createMachine({
       // There is nothing above the main menu: `#` replays it.
       back: {},
     }),
-    ...exitState,
   },
 });

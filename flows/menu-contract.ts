@@ -1,27 +1,13 @@
+import type { EffectName, EffectOutcome } from './effect-contract';
+import type { MenuId } from './menu-ids';
+import type { CallFacts, Handoff, PromptVars } from './vocabulary';
+
 /**
- * The vocabulary shared by the menu machines and the engine that runs them. Machines only decide
+ * The contract between the menu machines and the engine that runs them. Machines only decide
  * what happens next; everything they want done is an action returned as data (see menu-kit.ts).
  */
-export type MenuId = 'main' | 'account' | 'transaction' | 'techSupport' | 'features' | 'fraud' | 'afterHours';
-export type Tier = 'tier1' | 'tier2';
-export type IdentityLevel = 0 | 1 | 2;
-
-/** What the call has learned so far; carried from menu to menu and, later, to the agent. */
-export interface CallFacts {
-  identityLevel: IdentityLevel;
-  walletId?: string;
-  /** Menu path of the caller's problem, e.g. `transaction.failed`. */
-  intent?: string;
-  subject?: { kind: 'transaction' | 'case'; id: string };
-}
-
-export interface Handoff {
-  tier: Tier;
-  intent: string;
-  /** `urgent` is fraud and security; repeat callers are ranked by the queue, not the menu. */
-  priority: 'urgent' | 'normal';
-  reason: 'asked' | 'strikes' | 'flow';
-}
+export type { MenuId } from './menu-ids';
+export type { CallFacts, Handoff, IdentityLevel, PromptVars, Tier } from './vocabulary';
 
 /** How a menu machine ends; the call flow (call-flow.ts) decides what runs next. */
 export type MenuExit =
@@ -33,22 +19,26 @@ export type MenuExit =
 export type CallerEvent = { type: 'DIGITS'; digits: string } | { type: 'NO_INPUT' };
 
 /** The answer to an effect the machine requested (PIN check, wallet look-up, …). */
-export interface ResultEvent {
-  type: 'RESULT';
-  effect: string;
-  outcome: string;
-  facts?: Partial<CallFacts>;
-  vars?: PromptVars;
-}
+export type ResultEvent = {
+  [E in EffectName]: {
+    type: 'RESULT';
+    effect: E;
+    outcome: EffectOutcome<E>;
+    facts?: Partial<CallFacts>;
+    vars?: PromptVars;
+  };
+}[EffectName];
 
 export type MenuEvent = CallerEvent | ResultEvent;
-
-export type PromptVars = Record<string, string | number>;
 
 export interface MenuInput {
   facts: CallFacts;
 }
 
+/**
+ * What a menu machine keeps between webhooks. The call's facts are not part of it: they live
+ * once, in the session, and are handed to the machine with each step (see MenuInput).
+ */
 export interface MenuContext {
   facts: CallFacts;
   /** Wrong keys and silences in the current menu state; the third one hands off. */
@@ -73,5 +63,5 @@ export interface StateMeta {
 
 /** Marks a state that waits for the result of an effect within the same webhook. */
 export interface AwaitMeta {
-  awaits: string;
+  awaits: EffectName;
 }

@@ -1,4 +1,5 @@
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, toAgent } from './menu-kit';
+import { defineMenu, menuState } from './menu-kit';
+import { backOut, backToMenu, sendSms, toAgent } from './menu-options';
 
 /** Menu 3: troubleshooting steps read aloud, sent by SMS on request, agent if still not solved. */
 function stepsState(topic: 'appCrash' | 'noCodes' | 'paymentFails') {
@@ -7,17 +8,15 @@ function stepsState(topic: 'appCrash' | 'noCodes' | 'paymentFails') {
     prompt: `techSupport.${topic}`,
     intent,
     options: {
-      '1': { actions: [{ type: 'sendSms', params: { template: `sms.techSupport.${topic}` } }] },
+      '1': { actions: [sendSms(`sms.techSupport.${topic}`)] },
       '2': toAgent({ tier: 'tier1', intent, priority: 'normal' }),
     },
-    back: { target: 'menu' },
+    back: backToMenu,
   });
 }
 
-export const techSupportMenu = menuSetup.createMachine({
+export const techSupportMenu = defineMenu({
   id: 'techSupport',
-  context: ({ input }) => initialContext(input),
-  output: menuOutput,
   initial: 'menu',
   states: {
     menu: menuState({
@@ -28,11 +27,10 @@ export const techSupportMenu = menuSetup.createMachine({
         '2': { target: 'noCodes' },
         '3': { target: 'paymentFails' },
       },
-      back: leave({ kind: 'back' }),
+      back: backOut,
     }),
     appCrash: stepsState('appCrash'),
     noCodes: stepsState('noCodes'),
     paymentFails: stepsState('paymentFails'),
-    ...exitState,
   },
 });

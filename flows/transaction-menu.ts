@@ -1,7 +1,9 @@
-import { awaitState, Effect, identityGate, outcome, sayResult } from './identity-kit';
-import { exitState, initialContext, leave, menuOutput, menuSetup, menuState, type Choice } from './menu-kit';
+import type { EffectName } from './effect-contract';
+import { identityGate } from './identity-kit';
+import { awaitState, defineMenu, menuState } from './menu-kit';
+import { backOut, backToMenu, outcomeOf, sayResult, toAgent, type Choice } from './menu-options';
 
-const back: Choice = { target: 'menu' };
+const back = backToMenu;
 
 const recent = identityGate({ name: 'recent', level: 1, intent: 'transaction.recent', done: { target: 'recentLoading' }, back });
 const failed = identityGate({ name: 'failed', level: 1, intent: 'transaction.failed', done: { target: 'failedLoading' }, back });
@@ -11,12 +13,12 @@ const deduction = identityGate({ name: 'deduction', level: 1, intent: 'transacti
 const readout = (prompt: string, intent: string, options: Record<string, Choice> = {}) => menuState({ prompt, intent, options, back });
 
 /** Loads a read-out: `found` teaches the prompt's vars (and the subject), `none` has its own prompt. */
-const load = (effect: string, found: string, none: string, unavailable: string) =>
+const load = (effect: Extract<EffectName, 'recentTransactions' | 'failedTransaction' | 'disputes'>, found: string, none: string, unavailable: string) =>
   awaitState(
     effect,
     [
-      { guard: outcome('found'), target: found, actions: ['learn'] },
-      { guard: outcome('none'), target: none },
+      { guard: outcomeOf(effect)('found'), target: found, actions: ['learn'] },
+      { guard: outcomeOf(effect)('none'), target: none },
     ],
     { target: unavailable },
   );
@@ -27,39 +29,37 @@ const openCase: Choice = { target: 'openingCase' };
  * Menu 2 (SPEC §2), all behind L1: the last 3 transactions, the newest failed one with advice,
  * refund status of disputed items or a new case (read back, sent by SMS, then an agent).
  */
-export const transactionMenu = menuSetup.createMachine({
+export const transactionMenu = defineMenu({
   id: 'transaction',
-  context: ({ input }) => initialContext(input),
-  output: menuOutput,
   initial: 'menu',
   states: {
     menu: menuState({
       prompt: 'transaction.menu',
       intent: 'transaction',
       options: { '1': recent.enter, '2': failed.enter, '3': deduction.enter },
-      back: leave({ kind: 'back' }),
+      back: backOut,
     }),
     ...recent.states,
     ...failed.states,
     ...deduction.states,
 
-    recentLoading: load(Effect.recentTransactions, 'recentList', 'recentNone', recent.unavailable),
+    recentLoading: load('recentTransactions', 'recentList', 'recentNone', recent.unavailable),
     recentList: readout('transaction.recent', 'transaction.recent'),
     recentNone: readout('transaction.recentNone', 'transaction.recent'),
 
-    failedLoading: load(Effect.failedTransaction, 'failedInfo', 'failedNone', failed.unavailable),
+    failedLoading: load('failedTransaction', 'failedInfo', 'failedNone', failed.unavailable),
     failedInfo: readout('transaction.failed', 'transaction.failed'),
     failedNone: readout('transaction.failedNone', 'transaction.failed'),
 
-    disputesLoading: load(Effect.disputes, 'disputeList', 'disputesNone', deduction.unavailable),
+    disputesLoading: load('disputes', 'disputeList', 'disputesNone', deduction.unavailable),
     disputeList: readout('transaction.disputes', 'transaction.deduction', { '1': openCase }),
     disputesNone: readout('transaction.disputesNone', 'transaction.deduction', { '1': openCase }),
     openingCase: awaitState(
-      Effect.openCase,
+      'openCase',
       [
         {
-          guard: outcome('opened'),
-          ...leave({ kind: 'agent', handoff: { tier: 'tier1', intent: 'transaction.deduction', priority: 'normal', reason: 'flow' } }, [
+          guard: outcomeOf('openCase')('opened'),
+          ...toAgent({ tier: 'tier1', intent: 'transaction.deduction', priority: 'normal' }, 'flow', [
             'learn',
             sayResult('transaction.caseOpened'),
             {
@@ -71,6 +71,5 @@ export const transactionMenu = menuSetup.createMachine({
       ],
       { target: deduction.unavailable },
     ),
-    ...exitState,
   },
 });

@@ -4,10 +4,11 @@ import { agentApi, loadConfiguredAgents } from './agent-api/agent-api-plugin';
 import type { AgentDirectory } from './agents/agent-directory';
 import { CallEngine } from './calls/call-engine';
 import { CallsToday } from './calls/calls-today';
-import type { EffectRegistry } from './calls/effects';
+import { checkFlowPrompts } from './calls/flow-prompts';
 import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
+import { walletUnavailableEffects, type WalletEffects } from './identity/identity-effects';
 import { createLogger } from './logging/logger';
 import type { PromptCatalogue } from './prompts/prompt-catalogue';
 import { devRoutes } from './routes/dev-routes';
@@ -33,7 +34,8 @@ export interface AppDeps {
   catalogue: PromptCatalogue;
   clock?: Clock;
   logger?: Logger;
-  effects?: EffectRegistry;
+  /** The wallet's effects (identity, self-service); default: every one answers `unavailable`. */
+  effects?: WalletEffects;
   desk?: HandoffDesk;
   /** Abandonment, connections, survey answers (metrics); default: logged. */
   handoffEvents?: HandoffEvents;
@@ -53,22 +55,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const logger = deps.logger ?? createLogger(config.logLevel);
   const clock = deps.clock ?? systemClock;
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES });
+  // A menu whose prompts are missing would leave callers in silence: refuse to start instead.
+  checkFlowPrompts(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
+  const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
   const metrics = new HotlineMetrics(deps.store.queue);
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);
 
   // The agent side always runs; tests may inject their own bridge or outcomes.
-  const agentSide = createAgentSide({ config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, clock, log: logger });
+  const shared = { config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, renderer, urls, clock, log: logger };
+  const agentSide = createAgentSide(shared);
   const bridge = deps.bridge ?? agentSide.bridge;
   const outcomes = deps.outcomes ?? agentSide.outcomes;
   const handoff = createHandoffModule({
-    config,
-    store: deps.store,
-    twilio: deps.twilio,
-    catalogue: deps.catalogue,
-    clock,
-    log: logger,
+    ...shared,
     outcomes,
     events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
   });
@@ -77,7 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const engine = new CallEngine({
     sessions: deps.store.sessions,
-    effects: { ...handoff.effects, ...deps.effects },
+    effects: { ...handoff.effects, ...(deps.effects ?? walletUnavailableEffects()) },
     desk: deps.desk ?? handoff.desk,
     twilio: deps.twilio,
     catalogue: deps.catalogue,
@@ -93,7 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(metricsRoutes, { metrics });
   await app.register(voiceRoutes, {
     engine,
-    renderer: new TwimlRenderer(deps.catalogue, urls),
+    renderer,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   await app.register(queueRoutes, {
     attendant: handoff.attendant,
+    renderer,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,

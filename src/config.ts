@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { languageSchema, type Language } from '../flows/vocabulary';
 import { businessHoursSchema, DEFAULT_TIMEZONE, timeZoneSchema, type BusinessHours } from './queue/business-hours';
 
 /** Used only in simulate mode when no token is configured; the caller simulator signs with it too. */
 export const SIMULATE_DEV_AUTH_TOKEN = 'simulate-dev-auth-token-not-secret';
 
-const LANGUAGES = ['zh-CN', 'en-US'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export type { Language };
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -21,7 +21,7 @@ const envSchema = z.object({
   TWILIO_MODE: z.preprocess(emptyAsUndefined, z.enum(['live', 'simulate']).optional()),
   TWILIO_FROM_NUMBER: z.preprocess(emptyAsUndefined, z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +8610…').optional()),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, z.enum(LANGUAGES).default('zh-CN')),
+  DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, languageSchema.default('zh-CN')),
   OVERFLOW_NUMBER: z.preprocess(emptyAsUndefined, z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +8610…').optional()),
   SESSION_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).default(4 * 3600)),
   BUSINESS_HOURS: z.preprocess(emptyAsUndefined, z.string().default('mon-fri 09:00-21:00; sat-sun 10:00-18:00').pipe(businessHoursSchema)),

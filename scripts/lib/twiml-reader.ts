@@ -76,11 +76,26 @@ function toVerb(node: Node): Verb {
   }
 }
 
-/** Everything the caller would hear, in order, including prompts nested in a Gather. */
+/**
+ * Everything the caller would hear, in order, including prompts nested in a Gather. A prompt
+ * with a phrase of the other language is several `<Say>`s, one per voice (SPEC §2): Says that
+ * switch language are heard as one prompt.
+ */
 export function spokenText(verbs: Verb[]): string[] {
+  const heard: string[] = [];
+  let previous: string | undefined;
+  for (const say of saysOf(verbs)) {
+    if (previous !== undefined && say.language !== previous && heard.length > 0) heard[heard.length - 1] += say.text;
+    else heard.push(say.text);
+    previous = say.language;
+  }
+  return heard;
+}
+
+function saysOf(verbs: Verb[]): Array<{ text: string; language?: string }> {
   return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [(verb as { text: string }).text];
-    if (verb.verb === 'Gather') return spokenText((verb as { children: Verb[] }).children);
+    if (verb.verb === 'Say') return [verb as { text: string; language?: string }];
+    if (verb.verb === 'Gather') return saysOf((verb as { children: Verb[] }).children);
     return [];
   });
 }

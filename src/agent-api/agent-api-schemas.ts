@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityLevelSchema, languageSchema, queuePrioritySchema, subjectSchema, tierSchema } from '../../flows/vocabulary';
 
 /**
  * The agent API's wire contract (SPEC §5). These zod schemas validate requests, serialize
@@ -35,10 +36,10 @@ export const wrapUpBodySchema = z.strictObject({
   resolved: z.boolean({ error: 'resolved must be true or false' }),
 });
 
-const tier = z.enum(['tier1', 'tier2']);
-const language = z.enum(['zh-CN', 'en-US']);
-const identityLevel = z.union([z.literal(0), z.literal(1), z.literal(2)]).describe('0 unknown, 1 PIN, 2 PIN + SMS code');
-const priority = z.enum(['urgent', 'repeat', 'normal']);
+const tier = tierSchema;
+const language = languageSchema;
+const identityLevel = identityLevelSchema.describe('0 unknown, 1 PIN, 2 PIN + SMS code');
+const priority = queuePrioritySchema;
 const maskedNumber = z.string().describe('Caller number, masked: country code and last four digits');
 
 export const waitingCallerSchema = z.object({
@@ -74,7 +75,7 @@ export const claimResponseSchema = z.object({
   identityLevel,
   walletId: z.string().optional(),
   intent: z.string(),
-  subject: z.object({ kind: z.enum(['transaction', 'case']), id: z.string() }).optional(),
+  subject: subjectSchema.optional(),
   priority,
   callbackRequested: z.boolean(),
   note: z.string().optional().describe('Escalation note from the tier 1 agent'),

@@ -2,8 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { TIERS, type Tier } from '../queue/human-queue';
-import { tierSchema } from '../queue/queue-entry-schema';
+import { TIERS, tierSchema, type Tier } from '../../flows/vocabulary';
 
 /**
  * The agents who may take callers, from a data file (SPEC §5). Bearer tokens are stored as

@@ -1,64 +1,49 @@
 import { z } from 'zod';
-import type { CallFacts, Handoff, MenuId } from '../../flows/menu-contract';
-import type { Language } from '../config';
+import { menuIdSchema } from '../../flows/menu-ids';
+import { callFactsSchema, handoffSchema, languageSchema, tierSchema } from '../../flows/vocabulary';
 
 /** Bumped when the envelope itself changes shape; the flow has its own FLOW_VERSION. */
-export const SESSION_FORMAT = 1;
+export const SESSION_FORMAT = 2;
 
-/** Where a call is: walking menus, handed to the human queue, or over. */
-export type CallPhase = 'menu' | 'handoff' | 'ended';
+/**
+ * Where a caller handed to a human went, so a late or repeated webhook is answered from the
+ * session alone: the waiting room of a queue, or the overflow line.
+ */
+const placementSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('enqueue'), queue: tierSchema }),
+  z.object({ kind: z.literal('dial'), number: z.string().min(1) }),
+]);
+export type Placement = z.infer<typeof placementSchema>;
 
-/** Everything kept about one call between webhooks; never a PIN or one-time code. */
-export interface CallSession {
-  format: typeof SESSION_FORMAT;
-  flowVersion: number;
-  callSid: string;
-  from: string;
-  to: string;
-  language: Language;
-  stirVerstat?: string;
-  facts: CallFacts;
-  menu: MenuId;
-  /** Menus the caller came through, for `#`. */
-  stack: MenuId[];
-  /** The current menu machine's persisted snapshot (`{ value, context }`). */
-  snapshot: { value: unknown; context: unknown };
-  phase: CallPhase;
-  /** Set once the caller asked for (or was sent to) a human. */
-  handoff?: Handoff;
-  startedAt: number;
-}
-
-const menuId = z.enum(['main', 'account', 'transaction', 'techSupport', 'features', 'fraud', 'afterHours']);
-
+/**
+ * Everything kept about one call between webhooks; never a PIN or one-time code. The caller's
+ * facts live here once: the menu snapshot is stored without them and gets them back on restore.
+ */
 const sessionSchema = z.object({
   format: z.literal(SESSION_FORMAT),
   flowVersion: z.number().int(),
   callSid: z.string(),
   from: z.string(),
   to: z.string(),
-  language: z.enum(['zh-CN', 'en-US']),
+  language: languageSchema,
   stirVerstat: z.string().optional(),
-  facts: z.object({
-    identityLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    walletId: z.string().optional(),
-    intent: z.string().optional(),
-    subject: z.object({ kind: z.enum(['transaction', 'case']), id: z.string() }).optional(),
-  }),
-  menu: menuId,
-  stack: z.array(menuId),
+  facts: callFactsSchema,
+  menu: menuIdSchema,
+  /** Menus the caller came through, for `#`. */
+  stack: z.array(menuIdSchema),
+  /** The current menu machine's persisted snapshot (`{ value, context }` without the facts). */
   snapshot: z.object({ value: z.unknown(), context: z.unknown() }),
+  /** Walking menus, handed to the human queue, or over. */
   phase: z.enum(['menu', 'handoff', 'ended']),
-  handoff: z
-    .object({
-      tier: z.enum(['tier1', 'tier2']),
-      intent: z.string(),
-      priority: z.enum(['urgent', 'normal']),
-      reason: z.enum(['asked', 'strikes', 'flow']),
-    })
-    .optional(),
+  /** Set once the caller asked for (or was sent to) a human. */
+  handoff: handoffSchema.optional(),
+  /** Set once the hand-off placed the caller (phase `handoff`). */
+  placement: placementSchema.optional(),
   startedAt: z.number(),
 });
+
+export type CallSession = z.infer<typeof sessionSchema>;
+export type CallPhase = CallSession['phase'];
 
 export function encodeSession(session: CallSession): string {
   return JSON.stringify(session);
@@ -68,7 +53,7 @@ export function encodeSession(session: CallSession): string {
 export function decodeSession(data: string): CallSession | null {
   try {
     const parsed = sessionSchema.safeParse(JSON.parse(data));
-    return parsed.success ? (parsed.data as CallSession) : null;
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { ResultEvent } from '../../flows/menu-contract';
+import { UNAVAILABLE_OUTCOME, type EffectName, type EffectOutcome } from '../../flows/effect-contract';
+import type { CallFacts, PromptVars } from '../../flows/vocabulary';
 import type { CallSession } from './call-session';
 
 export interface EffectContext {
@@ -9,16 +10,25 @@ export interface EffectContext {
   readonly log: Logger;
 }
 
-export type EffectResult = Omit<ResultEvent, 'type' | 'effect'>;
+/** What an effect answers: one of its declared outcomes (flows/effect-contract.ts). */
+export interface EffectResult<E extends EffectName = EffectName> {
+  outcome: EffectOutcome<E>;
+  facts?: Partial<CallFacts>;
+  vars?: PromptVars;
+}
 
 /**
  * An effect a machine may request (`request` action): wallet look-ups, PIN checks, one-time codes.
  * Its answer goes back into the machine as a RESULT event within the same webhook.
  * `args` may hold secrets typed by the caller; handlers must never log them.
  */
-export type EffectHandler = (args: Record<string, string>, context: EffectContext) => Promise<EffectResult>;
+export type EffectHandler<E extends EffectName> = (args: Record<string, string>, context: EffectContext) => Promise<EffectResult<E>>;
 
-export type EffectRegistry = Readonly<Record<string, EffectHandler>>;
+/** Handlers for some of the effects: what one module of src/ contributes. */
+export type EffectHandlers<K extends EffectName> = { readonly [E in K]: EffectHandler<E> };
 
-/** The outcome a machine receives when an effect failed or does not exist: apologise, offer an agent. */
-export const UNAVAILABLE: EffectResult = { outcome: 'unavailable' };
+/** One handler for every declared effect: a missing one is a type error where the app is built. */
+export type EffectRegistry = EffectHandlers<EffectName>;
+
+/** The outcome a machine receives when an effect failed: apologise, offer an agent. */
+export const UNAVAILABLE = { outcome: UNAVAILABLE_OUTCOME } as const satisfies EffectResult;

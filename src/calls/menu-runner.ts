@@ -2,6 +2,7 @@ import { initialTransition, transition } from 'xstate';
 import { z } from 'zod';
 import { menus } from '../../flows/call-flow';
 import type { AwaitMeta, CallFacts, MenuEvent, MenuExit, MenuId, StateMeta } from '../../flows/menu-contract';
+import { promptVarsSchema } from '../../flows/vocabulary';
 
 type AnyMenu = (typeof menus)['main'];
 export type MenuSnapshot = ReturnType<AnyMenu['resolveState']>;
@@ -27,20 +28,30 @@ export function startMenu(menu: MenuId, facts: CallFacts): { snapshot: MenuSnaps
 /**
  * What a stored menu context must look like. xstate's resolveState takes any context as it is
  * (even `null`, which becomes `{}`), and a context without `strikes` would never strike out.
+ * The facts are not stored with it: they are the session's.
  */
-const storedContext = z.object({
-  facts: z.object({ identityLevel: z.union([z.literal(0), z.literal(1), z.literal(2)]) }).passthrough(),
+const storedContext = z.strictObject({
   strikes: z.number().int().min(0),
-  vars: z.record(z.string(), z.union([z.string(), z.number()])),
-  exit: z.unknown(),
+  vars: promptVarsSchema,
+  exit: z.null(),
 });
 const storedValue = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
-/** Throws when the stored snapshot no longer fits the machine (a state that was renamed, say). */
-export function restoreMenu(menu: MenuId, stored: { value: unknown; context: unknown }): MenuSnapshot {
+export interface StoredMenu {
+  value: unknown;
+  context: unknown;
+}
+
+/**
+ * The machine in the state it was stored in, with the call's facts; throws when the stored
+ * snapshot no longer fits the machine (a state that was renamed, say).
+ */
+export function restoreMenu(menu: MenuId, stored: StoredMenu, facts: CallFacts): MenuSnapshot {
   if (!storedValue.safeParse(stored.value).success) throw new Error(`stored state of ${menu} is not a state value`);
-  if (!storedContext.safeParse(stored.context).success) throw new Error(`stored context of ${menu} has the wrong shape`);
-  const snapshot = machine(menu).resolveState(stored as Parameters<AnyMenu['resolveState']>[0]);
+  const context = storedContext.safeParse(stored.context);
+  if (!context.success) throw new Error(`stored context of ${menu} has the wrong shape`);
+  const resolved = { value: stored.value, context: { ...context.data, facts } };
+  const snapshot = machine(menu).resolveState(resolved as Parameters<AnyMenu['resolveState']>[0]);
   if (!currentMeta(snapshot)) throw new Error(`stored state of ${menu} has no prompt`);
   return snapshot;
 }
@@ -50,8 +61,10 @@ export function stepMenu(menu: MenuId, snapshot: MenuSnapshot, event: MenuEvent)
   return { snapshot: next, actions: actions as MenuAction[] };
 }
 
-export function persistMenu(snapshot: MenuSnapshot): { value: unknown; context: unknown } {
-  return { value: snapshot.value, context: snapshot.context };
+/** The snapshot as stored: its state and context, without the facts (the session keeps them). */
+export function persistMenu(snapshot: MenuSnapshot): StoredMenu {
+  const { facts: _facts, ...context } = snapshot.context;
+  return { value: snapshot.value, context };
 }
 
 export function menuExit(snapshot: MenuSnapshot): MenuExit | null {

@@ -1,11 +1,15 @@
-import type { EffectRegistry } from '../calls/effects';
+import type { EffectHandlers } from '../calls/effects';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { BusinessHours } from '../queue/business-hours';
 import { hoursText } from './hours-text';
 import type { QueueDesk } from './queue-desk';
 
 /** The effects the after-hours menu (flows/after-hours-menu.ts) requests. */
-export function handoffEffects(desk: QueueDesk, catalogue: PromptCatalogue, hours: BusinessHours): EffectRegistry {
+export function handoffEffects(
+  desk: QueueDesk,
+  catalogue: PromptCatalogue,
+  hours: BusinessHours,
+): EffectHandlers<'handoff.businessHours' | 'handoff.requestCallback'> {
   return {
     /** The hours come from configuration, so the menu learns them as a prompt variable. */
     'handoff.businessHours': async (_args, { session }) => ({

@@ -1,17 +1,16 @@
 import type { Logger } from 'pino';
-import type { EffectRegistry } from '../calls/effects';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { Store } from '../store/store';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
-import { WebhookUrls } from '../twilio/webhook-urls';
+import type { TwimlRenderer } from '../twilio/twiml-renderer';
+import type { WebhookUrls } from '../twilio/webhook-urls';
 import type { CallOutcomes } from './call-outcomes';
 import { CallerHistory } from './caller-history';
 import { CallLegs } from './call-legs';
 import { handoffEffects } from './handoff-effects';
 import { loggingHandoffEvents, type HandoffEvents } from './handoff-events';
-import { HandoffTwiml } from './handoff-twiml';
 import { LeaseSweeper } from './lease-sweeper';
 import { QueueAttendant } from './queue-attendant';
 import { QueueDesk } from './queue-desk';
@@ -23,6 +22,8 @@ export interface HandoffModuleDeps {
   store: Store;
   twilio: TwilioGateway;
   catalogue: PromptCatalogue;
+  renderer: TwimlRenderer;
+  urls: WebhookUrls;
   clock: Clock;
   log: Logger;
   outcomes?: CallOutcomes;
@@ -32,7 +33,6 @@ export interface HandoffModuleDeps {
 /** The caller's side of the hand-off, built once per app: desk, menu effects, webhooks, sweeper. */
 export function createHandoffModule(deps: HandoffModuleDeps) {
   const { config, store, clock, log } = deps;
-  const urls = new WebhookUrls(config.publicBaseUrl);
   const desk = new QueueDesk({
     queue: store.queue,
     history: new CallerHistory(store.values),
@@ -42,12 +42,11 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     overflowNumber: config.overflowNumber,
     log,
   });
-  const effects: EffectRegistry = handoffEffects(desk, deps.catalogue, config.businessHours);
+  const effects = handoffEffects(desk, deps.catalogue, config.businessHours);
   const attendant = new QueueAttendant({
     queue: store.queue,
     legs: new CallLegs(store.values),
     outcomes: deps.outcomes ?? new StoreCallOutcomes(store.values),
-    twiml: new HandoffTwiml(deps.catalogue, urls, config.holdMusicUrl),
     events: deps.events ?? loggingHandoffEvents(log),
     clock,
     defaultLanguage: config.defaultLanguage,
@@ -59,16 +58,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
 
 /** The bridge and outcomes the agent API uses (AppDeps.bridge / AppDeps.outcomes). */
 export function createAgentSide(deps: Omit<HandoffModuleDeps, 'outcomes' | 'events'>) {
-  const { config, store } = deps;
-  const bridge = new TwilioCallBridge({
-    twilio: deps.twilio,
-    queue: store.queue,
-    urls: new WebhookUrls(config.publicBaseUrl),
-    catalogue: deps.catalogue,
-    clock: deps.clock,
-    values: store.values,
-    holdMusicUrl: config.holdMusicUrl,
-    log: deps.log,
-  });
+  const { store } = deps;
+  const bridge = new TwilioCallBridge({ twilio: deps.twilio, renderer: deps.renderer, urls: deps.urls, values: store.values, log: deps.log });
   return { bridge, outcomes: new StoreCallOutcomes(store.values) };
 }

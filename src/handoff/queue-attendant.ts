@@ -1,18 +1,16 @@
 import type { Logger } from 'pino';
-import type { Speech } from '../calls/turn';
+import { answer, type Answer, type Speech } from '../twilio/answer';
 import type { Clock } from '../clock';
 import type { Language } from '../config';
 import type { HumanQueue } from '../queue/human-queue';
 import type { CallLegs } from './call-legs';
 import type { CallOutcomes } from './call-outcomes';
 import type { HandoffEvents } from './handoff-events';
-import type { HandoffTwiml } from './handoff-twiml';
 
 export interface QueueAttendantDeps {
   queue: HumanQueue;
   legs: CallLegs;
   outcomes: CallOutcomes;
-  twiml: HandoffTwiml;
   events: HandoffEvents;
   clock: Clock;
   defaultLanguage: Language;
@@ -27,54 +25,54 @@ const MINUTE_MS = 60_000;
 /**
  * The caller's side of the wait for a human, one Twilio webhook per method, each answering TwiML:
  * the wait announcements, the callback key, leaving the waiting room, the agent's leg answering
- * or failing, the survey, and the end of the call. Every caller's place lives in our Redis queue,
+ * or failing, the survey, and the end of the call. Each answers an Answer for the renderer. Every caller's place lives in our Redis queue,
  * so any instance can answer any of these.
  */
 export class QueueAttendant {
   constructor(private readonly deps: QueueAttendantDeps) {}
 
   /** `<Enqueue waitUrl>`: this caller's position in OUR queue (not Twilio's) and the estimated wait. */
-  async wait(callSid: string): Promise<string> {
-    const { queue, twiml } = this.deps;
+  async wait(callSid: string): Promise<Answer> {
+    const { queue } = this.deps;
     const { queuedCallSid } = await this.deps.legs.origin(callSid);
     const entry = await queue.getEntry(queuedCallSid);
     // Our queue has forgotten the caller: leave Twilio's room too; its action decides what next.
-    if (!entry) return twiml.leave();
+    if (!entry) return answer(this.deps.defaultLanguage, [], { kind: 'leave' });
     const place = await queue.position(queuedCallSid);
-    if (!place) return twiml.hold(entry.language, [{ key: 'queue.connectingSoon' }]);
+    if (!place) return hold(entry.language, [{ key: 'queue.connectingSoon' }]);
     const estimate = await queue.estimatedWaitMs(place.queue, place.position);
     const announcement: Speech =
       estimate === null
         ? { key: 'queue.positionNoEstimate', vars: { position: place.position } }
         : { key: 'queue.position', vars: { position: place.position, minutes: Math.max(1, Math.ceil(estimate / MINUTE_MS)) } };
-    return twiml.wait(entry.language, [announcement]);
+    return answer(entry.language, [announcement], { kind: 'wait' });
   }
 
   /** A key pressed during the announcement: 1 asks for a callback, keeping the caller's place. */
-  async waitKey(callSid: string, digits: string): Promise<string> {
+  async waitKey(callSid: string, digits: string): Promise<Answer> {
     const { queuedCallSid } = await this.deps.legs.origin(callSid);
     const entry = await this.deps.queue.getEntry(queuedCallSid);
     const language = entry?.language ?? this.deps.defaultLanguage;
-    if (digits !== '1' || !entry) return this.deps.twiml.hold(language, []);
+    if (digits !== '1' || !entry) return hold(language, []);
     const recorded = await this.deps.queue.requestCallback(queuedCallSid);
     this.deps.log.info({ callSid: queuedCallSid, recorded }, 'waiting caller asked for a callback');
-    return this.deps.twiml.hold(language, [{ key: recorded ? 'queue.callbackRecorded' : 'queue.callbackFailed' }]);
+    return hold(language, [{ key: recorded ? 'queue.callbackRecorded' : 'queue.callbackFailed' }]);
   }
 
   /** `<Enqueue action>`: the caller left Twilio's waiting room. */
-  async left(callSid: string, result: string): Promise<string> {
-    const { twiml } = this.deps;
+  async left(callSid: string, result: string): Promise<Answer> {
+    const done = answer(this.deps.defaultLanguage, [], { kind: 'done' });
     // Bridged or moved out by our own call update: the call goes on elsewhere.
-    if (result === 'bridged' || result === 'redirected') return twiml.empty();
+    if (result === 'bridged' || result === 'redirected') return done;
     if (result === 'hangup') {
       await this.callEnded(callSid, 'completed');
-      return twiml.empty();
+      return done;
     }
     // error, system-shutdown, queue-full, leave: back into the room, or on to a person.
     const { queuedCallSid } = await this.deps.legs.origin(callSid);
     const entry = await this.deps.queue.getEntry(queuedCallSid);
     this.deps.log.warn({ callSid, result, known: Boolean(entry) }, 'caller left the waiting room unexpectedly');
-    if (entry) return twiml.enqueue(entry.language, [{ key: 'queue.rejoin' }], entry.queue);
+    if (entry) return answer(entry.language, [{ key: 'queue.rejoin' }], { kind: 'enqueue', queue: entry.queue });
     return this.lost(this.deps.defaultLanguage);
   }
 
@@ -104,13 +102,13 @@ export class QueueAttendant {
    * The agent answered (on the agent's leg). Answering empty TwiML completes the bridge; a claim
    * that lapsed meanwhile (the caller was offered to the next agent) refuses the agent's leg.
    */
-  async agentAnswered(queuedCallSid: string, agentId: string, waitedMs: number): Promise<string> {
+  async agentAnswered(queuedCallSid: string, agentId: string, waitedMs: number): Promise<Answer> {
     const { queue, clock } = this.deps;
     try {
       const entry = await queue.getEntry(queuedCallSid);
       if (!entry || !(await queue.confirmBridge(queuedCallSid, agentId))) {
         this.deps.log.warn({ callSid: queuedCallSid, agentId }, 'agent answered a claim that is no longer theirs');
-        return this.deps.twiml.hangup();
+        return answer(this.deps.defaultLanguage, [], { kind: 'hangup' });
       }
       await queue.recordWait(entry.queue, waitedMs, clock.now());
       this.deps.events.onConnected({ callSid: queuedCallSid, queue: entry.queue, agentId, waitedMs });
@@ -118,28 +116,28 @@ export class QueueAttendant {
       // The conversation matters more than the bookkeeping: connect them anyway.
       this.deps.log.error({ err: error, callSid: queuedCallSid }, 'could not confirm the bridge; connecting anyway');
     }
-    return this.deps.twiml.empty();
+    return this.connectAnyway();
   }
 
   /** `<Dial action>` on the caller's leg: the agent's leg ended or never connected. */
-  async dialEnded(legCallSid: string, queuedCallSid: string, agentId: string, status: string): Promise<string> {
-    const { queue, twiml } = this.deps;
+  async dialEnded(legCallSid: string, queuedCallSid: string, agentId: string, status: string): Promise<Answer> {
+    const { queue } = this.deps;
     const entry = await queue.getEntry(queuedCallSid);
     const language = entry?.language ?? this.deps.defaultLanguage;
     if (status === 'completed') {
       // Escalated (or the claim lapsed): the caller waits again instead of rating a call that goes on.
-      if (entry?.state === 'waiting') return twiml.enqueue(language, [], entry.queue);
-      return twiml.survey(language, queuedCallSid, 1);
+      if (entry?.state === 'waiting') return answer(language, [], { kind: 'enqueue', queue: entry.queue });
+      return answer(language, [], { kind: 'survey', callSid: queuedCallSid, attempt: 1 });
     }
     this.deps.events.onBridgeFailed({ callSid: queuedCallSid, agentId, status });
     if (!entry) return this.lost(language);
     await queue.requeueFront(queuedCallSid);
-    if (legCallSid !== queuedCallSid) return twiml.goodbye(language, [{ key: 'agent.callbackMissed' }]);
-    return twiml.enqueue(language, [{ key: 'queue.requeued' }], entry.queue);
+    if (legCallSid !== queuedCallSid) return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
+    return answer(language, [{ key: 'queue.requeued' }], { kind: 'enqueue', queue: entry.queue });
   }
 
   /** The survey's answer; no valid key gets one more try, then thanks and goodbye. */
-  async survey(queuedCallSid: string, attempt: number, language: Language, digits: string | undefined): Promise<string> {
+  async survey(queuedCallSid: string, attempt: number, language: Language, digits: string | undefined): Promise<Answer> {
     const score = /^[1-5]$/.test(digits ?? '') ? Number(digits) : null;
     if (score !== null) {
       try {
@@ -148,33 +146,37 @@ export class QueueAttendant {
         this.deps.log.error({ err: error, callSid: queuedCallSid }, 'survey answer could not be stored');
       }
       this.deps.events.onSurvey({ callSid: queuedCallSid, score });
-      return this.deps.twiml.goodbye(language, [{ key: 'survey.thanks' }]);
+      return answer(language, [{ key: 'survey.thanks' }], { kind: 'hangup' });
     }
     if (attempt < SURVEY_ATTEMPTS) {
-      return this.deps.twiml.survey(language, queuedCallSid, attempt + 1, [{ key: digits ? 'hint.wrongKey' : 'hint.noInput' }]);
+      return answer(language, [{ key: digits ? 'hint.wrongKey' : 'hint.noInput' }], { kind: 'survey', callSid: queuedCallSid, attempt: attempt + 1 });
     }
     this.deps.events.onSurvey({ callSid: queuedCallSid, score: null });
-    return this.deps.twiml.goodbye(language, [{ key: 'call.goodbye' }]);
+    return this.goodbye(language);
   }
 
   /** Music and nothing else: the wait URL is asked again when it ends. */
-  holdOn(language: Language): string {
-    return this.deps.twiml.hold(language, []);
+  holdOn(language: Language): Answer {
+    return hold(language, []);
   }
 
-  connectAnyway(): string {
-    return this.deps.twiml.empty();
+  connectAnyway(): Answer {
+    return answer(this.deps.defaultLanguage, [], { kind: 'done' });
   }
 
-  goodbye(language: Language): string {
-    return this.deps.twiml.goodbye(language, [{ key: 'call.goodbye' }]);
+  goodbye(language: Language): Answer {
+    return answer(language, [{ key: 'call.goodbye' }], { kind: 'hangup' });
   }
 
   /** When the queue cannot hold the caller: a person on the overflow line, or an apology. */
-  lost(language: Language): string {
-    const { twiml, overflowNumber } = this.deps;
-    if (overflowNumber) return twiml.dial(language, [{ key: 'queue.overflow' }], overflowNumber);
-    return twiml.goodbye(language, [{ key: 'error.apology' }, { key: 'call.goodbye' }]);
+  lost(language: Language): Answer {
+    const { overflowNumber } = this.deps;
+    if (overflowNumber) return answer(language, [{ key: 'queue.overflow' }], { kind: 'dial', number: overflowNumber });
+    return answer(language, [{ key: 'error.apology' }, { key: 'call.goodbye' }], { kind: 'hangup' });
   }
+}
+
+function hold(language: Language, speech: Speech[]): Answer {
+  return answer(language, speech, { kind: 'hold' });
 }
 

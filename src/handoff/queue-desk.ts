@@ -40,12 +40,12 @@ export class QueueDesk implements HandoffDesk {
       return {
         kind: 'transferred',
         speech: [ahead > 0 ? { key: 'queue.transferring', vars: { ahead } } : { key: 'queue.transferringFirst' }],
-        next: { kind: 'enqueue', queue },
+        placement: { kind: 'enqueue', queue },
       };
     } catch (error) {
       this.deps.log.error({ err: error, callSid: session.callSid }, 'human queue unreachable; sending the caller to overflow');
       if (this.deps.overflowNumber) {
-        return { kind: 'transferred', speech: [{ key: 'queue.overflow' }], next: { kind: 'dial', number: this.deps.overflowNumber } };
+        return { kind: 'transferred', speech: [{ key: 'queue.overflow' }], placement: { kind: 'dial', number: this.deps.overflowNumber } };
       }
       return { kind: 'declined', speech: [{ key: 'agent.unavailable' }] };
     }

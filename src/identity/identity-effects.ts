@@ -1,4 +1,7 @@
-import type { EffectRegistry } from '../calls/effects';
+import { EFFECT_NAMES } from '../../flows/effect-contract';
+import { UNAVAILABLE, type EffectHandlers } from '../calls/effects';
+import type { SelfServiceEffect } from './self-service-effects';
+import type { VerificationEffect } from './verification-effects';
 import type { Clock } from '../clock';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { KeyValueStore } from '../store/key-value-store';
@@ -21,8 +24,8 @@ export interface IdentityEffectsDeps {
   catalogue: PromptCatalogue;
 }
 
-/** Every effect the menu machines request (names in flows/identity-kit.ts). */
-export function createIdentityEffects(deps: IdentityEffectsDeps): EffectRegistry {
+/** Every effect the menu machines request (declared in flows/effect-contract.ts). */
+export function createIdentityEffects(deps: IdentityEffectsDeps): WalletEffects {
   const claims = new IdentityClaims(deps.values);
   return {
     ...verificationEffects({
@@ -35,4 +38,13 @@ export function createIdentityEffects(deps: IdentityEffectsDeps): EffectRegistry
     }),
     ...selfServiceEffects({ wallet: deps.wallet, claims, twilio: deps.twilio, catalogue: deps.catalogue, clock: deps.clock }),
   };
+}
+
+/** The effects that need the wallet backend. */
+export type WalletEffects = EffectHandlers<VerificationEffect | SelfServiceEffect>;
+
+/** For a hotline built without a wallet backend (menu tests): every wallet effect answers `unavailable`. */
+export function walletUnavailableEffects(): WalletEffects {
+  const unavailable = async () => UNAVAILABLE;
+  return Object.fromEntries(EFFECT_NAMES.filter((name) => !name.startsWith('handoff.')).map((name) => [name, unavailable])) as unknown as WalletEffects;
 }

@@ -1,6 +1,6 @@
-import { Effect } from '../../flows/identity-kit';
+import type { EffectName } from '../../flows/effect-contract';
 import type { IdentityLevel } from '../../flows/menu-contract';
-import { UNAVAILABLE, type EffectContext, type EffectHandler, type EffectResult } from '../calls/effects';
+import { UNAVAILABLE, type EffectContext, type EffectHandler, type EffectHandlers, type EffectResult } from '../calls/effects';
 import type { Clock } from '../clock';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
@@ -24,20 +24,32 @@ const RECENT_COUNT = 3;
  * What a verified caller can do alone (SPEC §2 menus 1, 2, 4-2, 5). Each effect checks the
  * identity level itself, so no machine can reach a wallet without it.
  */
-export function selfServiceEffects(deps: SelfServiceDeps): Record<string, EffectHandler> {
+/** The effects of serving a verified caller without an agent. */
+export type SelfServiceEffect =
+  | 'sendResetLink'
+  | 'lockStatus'
+  | 'unlock'
+  | 'recentTransactions'
+  | 'failedTransaction'
+  | 'disputes'
+  | 'openCase'
+  | 'freezeWallet'
+  | 'pointsBalance';
+
+export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfServiceEffect> {
   const { wallet, catalogue } = deps;
   const readout = new TransactionReadout(catalogue);
 
   /** Runs `work` with the call's wallet when the call has proven `level`; otherwise `unavailable`. */
   const verified =
-    (level: IdentityLevel, work: (walletId: string, context: EffectContext) => Promise<EffectResult>): EffectHandler =>
+    <E extends EffectName>(level: IdentityLevel, work: (walletId: string, context: EffectContext) => Promise<EffectResult<E>>): EffectHandler<E> =>
     async (_args, context) => {
       const { identityLevel, walletId } = context.session.facts;
       return identityLevel >= level && walletId ? work(walletId, context) : UNAVAILABLE;
     };
 
   return {
-    [Effect.sendResetLink]: verified(1, async (walletId, context) => {
+    sendResetLink: verified(1, async (walletId, context) => {
       const claim = await deps.claims.get(context.session.callSid);
       if (!claim || claim.walletId !== walletId) return UNAVAILABLE;
       const { link, expiresAt } = await wallet.sendPasswordResetLink(walletId);
@@ -49,7 +61,7 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       return { outcome: 'sent' };
     }),
 
-    [Effect.lockStatus]: verified(2, async (_walletId, context) => {
+    lockStatus: verified(2, async (_walletId, context) => {
       const claim = await deps.claims.get(context.session.callSid);
       const found = claim && (await wallet.findWalletByPhone(claim.phone));
       if (!found) return UNAVAILABLE;
@@ -58,13 +70,13 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       return { outcome: found.lockReason === 'wrong-password' ? 'wrongPassword' : 'suspicious' };
     }),
 
-    [Effect.unlock]: verified(2, async (walletId, context) => {
+    unlock: verified(2, async (walletId, context) => {
       const unlocked = await wallet.unlock(walletId);
       context.log.info({ walletId, unlocked }, 'account: self-service unlock');
       return { outcome: unlocked ? 'unlocked' : 'refused' };
     }),
 
-    [Effect.recentTransactions]: verified(1, async (walletId, context) => {
+    recentTransactions: verified(1, async (walletId, context) => {
       const { language } = context.session;
       const items = await wallet.recentTransactions(walletId, RECENT_COUNT);
       if (items.length === 0) return { outcome: 'none' };
@@ -72,7 +84,7 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       return { outcome: 'found', vars: { count: items.length, items: lines } };
     }),
 
-    [Effect.failedTransaction]: verified(1, async (walletId, context) => {
+    failedTransaction: verified(1, async (walletId, context) => {
       const failed = await wallet.newestFailedTransaction(walletId);
       if (!failed) return { outcome: 'none' };
       return {
@@ -82,7 +94,7 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       };
     }),
 
-    [Effect.disputes]: verified(1, async (walletId, context) => {
+    disputes: verified(1, async (walletId, context) => {
       const { language } = context.session;
       const items = await wallet.disputes(walletId);
       if (items.length === 0) return { outcome: 'none' };
@@ -90,7 +102,7 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       return { outcome: 'found', vars: { items: lines } };
     }),
 
-    [Effect.openCase]: verified(1, async (walletId, context) => {
+    openCase: verified(1, async (walletId, context) => {
       const { caseId } = await wallet.openCase(walletId, { kind: 'unexpected-deduction' });
       context.log.info({ walletId, caseId }, 'transaction: case opened');
       return {
@@ -100,13 +112,13 @@ export function selfServiceEffects(deps: SelfServiceDeps): Record<string, Effect
       };
     }),
 
-    [Effect.freezeWallet]: verified(1, async (walletId, context) => {
+    freezeWallet: verified(1, async (walletId, context) => {
       await wallet.freeze(walletId, 'fraud-reported');
       context.log.warn({ walletId }, 'fraud: wallet frozen at the caller\'s request');
       return { outcome: 'frozen' };
     }),
 
-    [Effect.pointsBalance]: verified(1, async (walletId) => ({
+    pointsBalance: verified(1, async (walletId) => ({
       outcome: 'found',
       vars: { points: await wallet.pointsBalance(walletId) },
     })),

@@ -1,9 +1,8 @@
-import { Effect } from '../../flows/identity-kit';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
 import { normalizeChineseMobile } from '../wallet/phone-number';
 import type { Wallet, WalletBackend } from '../wallet/wallet-backend';
-import { UNAVAILABLE, type EffectContext, type EffectHandler, type EffectResult } from '../calls/effects';
+import { UNAVAILABLE, type EffectContext, type EffectHandlers, type EffectResult } from '../calls/effects';
 import type { IdentityClaims } from './identity-claims';
 import type { OneTimeCodes } from './one-time-codes';
 import type { PinLockout } from './pin-lockout';
@@ -24,11 +23,14 @@ const SECRET = /^\d{6}$/;
  * number (L2). PINs and codes arrive in `args`, are checked and dropped: never logged, stored
  * or returned. Logs name the wallet id and the event, never a phone number.
  */
-export function verificationEffects(deps: VerificationDeps): Record<string, EffectHandler> {
+/** The effects of proving who the caller is. */
+export type VerificationEffect = 'lookupCaller' | 'lookupPhone' | 'verifyPin' | 'sendCode' | 'resendCode' | 'verifyCode';
+
+export function verificationEffects(deps: VerificationDeps): EffectHandlers<VerificationEffect> {
   const { wallet, lockout, codes, claims } = deps;
 
   /** The claimed wallet, unless phone identification is locked for it. */
-  async function claim(found: Wallet | null, context: EffectContext): Promise<EffectResult> {
+  async function claim(found: Wallet | null, context: EffectContext): Promise<EffectResult<'lookupCaller'> & EffectResult<'lookupPhone'>> {
     if (!found) return { outcome: 'unknown' };
     const minutes = await lockout.lockedFor(found.id);
     if (minutes !== null) {
@@ -40,7 +42,7 @@ export function verificationEffects(deps: VerificationDeps): Record<string, Effe
   }
 
   /** A wrong PIN or code: counts towards the lock and says how many tries remain. */
-  async function failure(walletId: string, what: string, context: EffectContext): Promise<EffectResult> {
+  async function failure(walletId: string, what: string, context: EffectContext): Promise<EffectResult<'verifyPin'> & EffectResult<'verifyCode'>> {
     const verdict = await lockout.recordFailure(walletId);
     context.log.info({ walletId, locked: verdict.locked }, `identity: wrong ${what}`);
     if (verdict.locked) return { outcome: 'locked', vars: { minutes: verdict.minutes } };
@@ -54,7 +56,7 @@ export function verificationEffects(deps: VerificationDeps): Record<string, Effe
     return facts.identityLevel >= 1 && stored && stored.walletId === facts.walletId ? stored : null;
   }
 
-  async function sendCode(context: EffectContext, fresh: boolean): Promise<EffectResult> {
+  async function sendCode(context: EffectContext, fresh: boolean): Promise<EffectResult<'sendCode'> & EffectResult<'resendCode'>> {
     const verified = await verifiedClaim(context);
     if (!verified) return UNAVAILABLE;
     const minutes = await lockout.lockedFor(verified.walletId);
@@ -71,15 +73,15 @@ export function verificationEffects(deps: VerificationDeps): Record<string, Effe
   }
 
   return {
-    [Effect.lookupCaller]: async (_args, context) => claim(await wallet.findWalletByPhone(context.session.from), context),
+    lookupCaller: async (_args, context) => claim(await wallet.findWalletByPhone(context.session.from), context),
 
-    [Effect.lookupPhone]: async (args, context) => {
+    lookupPhone: async (args, context) => {
       const phone = normalizeChineseMobile(args.phone ?? '');
       if (!phone) return { outcome: 'invalid' };
       return claim(await wallet.findWalletByPhone(phone), context);
     },
 
-    [Effect.verifyPin]: async (args, context) => {
+    verifyPin: async (args, context) => {
       const pin = args.pin ?? '';
       if (!SECRET.test(pin)) return { outcome: 'invalid' };
       const claimed = await claims.get(context.session.callSid);
@@ -95,10 +97,10 @@ export function verificationEffects(deps: VerificationDeps): Record<string, Effe
       return { outcome: 'verified', facts: { identityLevel, walletId: claimed.walletId } };
     },
 
-    [Effect.sendCode]: async (_args, context) => sendCode(context, false),
-    [Effect.resendCode]: async (_args, context) => sendCode(context, true),
+    sendCode: async (_args, context) => sendCode(context, false),
+    resendCode: async (_args, context) => sendCode(context, true),
 
-    [Effect.verifyCode]: async (args, context) => {
+    verifyCode: async (args, context) => {
       const verified = await verifiedClaim(context);
       if (!verified) return UNAVAILABLE;
       const code = args.code ?? '';

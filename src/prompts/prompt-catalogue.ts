@@ -1,10 +1,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Language } from '../config';
-import type { PromptVars } from '../../flows/menu-contract';
+import { LANGUAGES, type Language, type PromptVars } from '../../flows/vocabulary';
 
-export const LANGUAGES: readonly Language[] = ['zh-CN', 'en-US'];
+export { LANGUAGES };
+
+/** A stretch of a prompt in one language, spoken by that language's voice. */
+export interface Segment {
+  language: Language;
+  text: string;
+}
+
+/**
+ * A phrase of the other language inside a prompt (SPEC §2: the English main menu's
+ * "普通话服务请按9"), written `[[zh-CN:普通话服务请按9。]]`: it becomes a `<Say>` of its own.
+ */
+const FOREIGN_SEGMENT = /\[\[([a-zA-Z-]+):([^\]]+)\]\]/g;
 
 const SPEECH_FILE = 'speech.json';
 const promptFile = z.record(z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z0-9]+)+$/), z.string().trim().min(1));
@@ -39,6 +50,7 @@ export class PromptCatalogue {
         }
         for (const [key, text] of Object.entries(check(promptFile, raw, `${language}/${file}`))) {
           if (texts[language].has(key)) throw new PromptCatalogueError(`${language}/${file}: key ${key} is defined twice`);
+          checkSegments(language, key, text);
           texts[language].set(key, text);
         }
       }
@@ -57,8 +69,29 @@ export class PromptCatalogue {
     return [...this.texts[LANGUAGES[0]!].keys()];
   }
 
-  /** The text for `key` with its `{placeholders}` filled; a missing key or value is a programming error. */
+  /** The keys of `wanted` that some language lacks. */
+  missing(wanted: Iterable<string>): string[] {
+    return [...new Set(wanted)].filter((key) => !this.has(key)).sort();
+  }
+
+  /**
+   * The text for `key` with its `{placeholders}` filled, as written (an SMS keeps a foreign
+   * phrase as it reads); a missing key or value is a programming error.
+   */
   render(language: Language, key: string, vars: PromptVars = {}): string {
+    return splitSegments(language, this.fill(language, key, vars))
+      .map((segment) => segment.text)
+      .join('');
+  }
+
+  /** The text for `key` cut where the language changes, each stretch to be read by its own voice. */
+  speak(language: Language, key: string, vars: PromptVars = {}): Segment[] {
+    return splitSegments(language, this.fill(language, key, vars))
+      .map((segment) => ({ language: segment.language, text: segment.text.trim() }))
+      .filter((segment) => segment.text !== '');
+  }
+
+  private fill(language: Language, key: string, vars: PromptVars): string {
     const text = this.texts[language].get(key);
     if (text === undefined) throw new PromptCatalogueError(`no prompt ${key} in ${language}`);
     return text.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -88,6 +121,28 @@ export class PromptCatalogue {
       }
     }
   }
+}
+
+function splitSegments(language: Language, text: string): Segment[] {
+  const segments: Segment[] = [];
+  let rest = 0;
+  for (const match of text.matchAll(FOREIGN_SEGMENT)) {
+    segments.push({ language, text: text.slice(rest, match.index) });
+    segments.push({ language: match[1] as Language, text: match[2]! });
+    rest = match.index + match[0].length;
+  }
+  segments.push({ language, text: text.slice(rest) });
+  return segments;
+}
+
+function checkSegments(language: Language, key: string, text: string): void {
+  for (const match of text.matchAll(FOREIGN_SEGMENT)) {
+    const marked = match[1] as Language;
+    if (!LANGUAGES.includes(marked) || marked === language) {
+      throw new PromptCatalogueError(`${language} prompt ${key}: [[${match[1]}:…]] must name another language (${LANGUAGES.join(', ')})`);
+    }
+  }
+  if (text.replace(FOREIGN_SEGMENT, '').includes('[[')) throw new PromptCatalogueError(`${language} prompt ${key}: unclosed [[language:…]] phrase`);
 }
 
 function placeholders(text: string): string {

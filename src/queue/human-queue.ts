@@ -8,19 +8,14 @@
  * the caller back at the front; an escalation puts a connected caller at the front of `tier2`;
  * `remove` (hang-up or wrap-up) forgets the call in any state.
  */
-export type Tier = 'tier1' | 'tier2';
-export const TIERS: readonly Tier[] = ['tier1', 'tier2'];
+import type { IdentityLevel, Language, QueuePriority, Subject, Tier } from '../../flows/vocabulary';
 
-/** `urgent`: fraud/security; `repeat`: called within 24 h about the same intent. */
-export type QueuePriority = 'urgent' | 'repeat' | 'normal';
-export type CallerLanguage = 'zh-CN' | 'en-US';
-export type IdentityLevel = 0 | 1 | 2;
+export { TIERS } from '../../flows/vocabulary';
+export type { IdentityLevel, QueuePriority, Tier };
+export type CallerLanguage = Language;
 export type CallState = 'waiting' | 'claimed' | 'connected';
 
-export interface QueueSubject {
-  kind: 'transaction' | 'case';
-  id: string;
-}
+export type QueueSubject = Subject;
 
 /** What the IVR learned about a caller, handed to the agent who takes them. */
 export interface QueueEntry {

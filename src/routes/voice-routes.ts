@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { CallEngine, CallIdentity, CallerInput } from '../calls/call-engine';
-import type { Turn } from '../calls/turn';
+import type { CallEngine } from '../calls/call-engine';
+import type { CallIdentity, CallerInput } from '../calls/call-input';
 import type { Language } from '../config';
+import { answer as answerWith, type Answer } from '../twilio/answer';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import { acceptTwilioWebhooks, parseWebhook } from '../twilio/twilio-webhooks';
 import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields, UNREADABLE_SPEECH } from '../twilio/webhook-bodies';
@@ -45,18 +46,24 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
   const fields = <T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply) =>
     parseWebhook(schema, request.body, request, reply);
 
-  async function answer(request: FastifyRequest, reply: FastifyReply, attempt: number, turn: () => Promise<Turn>) {
+  async function answer(request: FastifyRequest, reply: FastifyReply, attempt: number, turn: () => Promise<Answer>) {
     let xml: string;
     try {
       xml = renderer.render(await turn());
     } catch (error) {
       request.log.error({ err: error }, 'webhook failed inside; apologising to the caller');
-      xml = renderer.apology(options.defaultLanguage, {
-        overflowNumber: options.overflowNumber,
-        retryAttempt: attempt < MAX_RECOVERY_ATTEMPTS ? attempt + 1 : undefined,
-      });
+      xml = renderer.render(apology(attempt));
     }
     return reply.type('text/xml; charset=utf-8').send(xml);
+  }
+
+  /** An apology, then a person (the overflow number), or the call tried again a few times before a polite goodbye. */
+  function apology(attempt: number): Answer {
+    const language = options.defaultLanguage;
+    const sorry = [{ key: 'error.apology' }];
+    if (options.overflowNumber) return answerWith(language, sorry, { kind: 'dial', number: options.overflowNumber });
+    if (attempt < MAX_RECOVERY_ATTEMPTS) return answerWith(language, sorry, { kind: 'retry', attempt: attempt + 1 });
+    return answerWith(language, [...sorry, { key: 'call.goodbye' }], { kind: 'hangup' });
   }
 
   const identity = (body: z.infer<typeof callFields>): CallIdentity => ({

@@ -1,4 +1,4 @@
-import type { Language } from '../config';
+import type { Language } from '../../flows/vocabulary';
 
 /** How each language is spoken (`<Say>`) and heard (`<Gather>`); the two use different codes. */
 export const VOICE_SETTINGS = {

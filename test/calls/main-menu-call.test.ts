@@ -2,11 +2,21 @@ import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { menuCallsWithDecliningDesk, says, type Language } from '../support/menu-calls';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
 
+const VOICES = {
+  'zh-CN': { language: 'cmn-CN', voice: 'Polly.Zhiyu-Neural' },
+  'en-US': { language: 'en-US', voice: 'Polly.Joanna-Neural' },
+} as const;
+const hasChinese = (text: string) => /[\u3400-\u9fff]/.test(text);
+
+/**
+ * Every phrase in its own voice (SPEC §2): Chinese text is read by the Mandarin voice, anything
+ * else by the English one; the call's language leads and its recogniser listens.
+ */
 function expectVoice(call: TwilioCallDriver, language: Language): void {
-  const voice = language === 'en-US' ? { language: 'en-US', voice: 'Polly.Joanna-Neural' } : { language: 'cmn-CN', voice: 'Polly.Zhiyu-Neural' };
   const spoken = says(call.verbs);
   expect(spoken.length).toBeGreaterThan(0);
-  for (const say of spoken) expect(say).toMatchObject(voice);
+  for (const say of spoken) expect(say).toMatchObject(VOICES[hasChinese(say.text) ? 'zh-CN' : 'en-US']);
+  expect(spoken[0]).toMatchObject(VOICES[language]);
   expect(call.gather).toMatchObject({ language: language === 'en-US' ? 'en-US' : 'cmn-Hans-CN', input: 'dtmf speech', numDigits: 1 });
 }
 
@@ -25,7 +35,13 @@ describe('the main menu, through the webhooks', () => {
     expect(call.heard).toEqual([prompt('main.welcome'), prompt('main.menu')]);
     expectVoice(call, 'zh-CN');
     expect(call.verbs.map((verb) => verb.verb)).toEqual(['Gather', 'Redirect']);
-    expect(call.gather!.children.map((verb) => verb.verb)).toEqual(['Say', 'Say']);
+    // The welcome, then the menu in three voices' turns: "For English, press 9" is read by the English voice.
+    expect(says(call.verbs).map((say) => [say.voice, say.text])).toEqual([
+      [VOICES['zh-CN'].voice, prompt('main.welcome')],
+      [VOICES['zh-CN'].voice, expect.stringMatching(/请按0。$/)],
+      [VOICES['en-US'].voice, 'For English, press 9.'],
+      [VOICES['zh-CN'].voice, '重听请按星号键。'],
+    ]);
     expect(call.gather!.action).toMatch(/\/voice\/gather\?rev=1$/);
     expect(call.verbs[1]).toMatchObject({ url: expect.stringMatching(/\/voice\/no-input\?rev=1$/) });
   });
@@ -36,6 +52,7 @@ describe('the main menu, through the webhooks', () => {
       await call.press('9');
       expect(call.heard).toEqual([prompt('main.menu', 'en-US')]);
       expectVoice(call, 'en-US');
+      expect(says(call.verbs).find((say) => hasChinese(say.text))).toMatchObject({ text: '普通话服务请按9。', ...VOICES['zh-CN'] });
       expect((await sessionOf(menuCalls.hotline, call)).session.language).toBe('en-US');
     });
 

@@ -42,12 +42,18 @@ function guardsOf(machine: AnyMenu): Array<{ type: string; params?: Record<strin
   );
 }
 
-/** The effect outcomes the machine branches on, found in its `outcome`-like guards, plus the failures every effect may answer. */
-function outcomesOf(machine: AnyMenu): string[] {
-  const found = guardsOf(machine)
+/**
+ * The effect answers the machine branches on, found in its `outcome`-like guards (which name
+ * the effect and the outcome), plus the failures every effect may answer.
+ */
+function resultsOf(machine: AnyMenu): Array<{ effect: string; outcome: string }> {
+  const pairs = guardsOf(machine)
     .filter((guard) => typeof guard.params?.is === 'string')
-    .map((guard) => guard.params!.is as string);
-  return [...new Set([...found, 'unavailable', 'somethingUnexpected'])].sort();
+    .map((guard) => ({ effect: guard.params!.effect as string, outcome: guard.params!.is as string }));
+  const effects = [...new Set(pairs.map((pair) => pair.effect))];
+  const failures = effects.flatMap((effect) => ['unavailable', 'somethingUnexpected'].map((outcome) => ({ effect, outcome })));
+  const seen = new Set<string>();
+  return [...pairs, ...failures].filter((pair) => !seen.has(`${pair.effect}:${pair.outcome}`) && seen.add(`${pair.effect}:${pair.outcome}`));
 }
 
 const metaOfNode = (node: AnyStateNode): Meta | undefined => node.meta as Meta | undefined;
@@ -65,20 +71,21 @@ function pathToValue(path: string[]): StateValue {
 
 /** The events that make sense to try in a state: keys, typed entries, silence, and effect answers. */
 function eventsFor(machine: AnyMenu) {
-  const outcomes = outcomesOf(machine);
+  const results = resultsOf(machine);
   return (snapshot: Snapshot): MenuEvent[] => {
     const meta = metaOf(snapshot);
     const events: MenuEvent[] = [...KEYS.map((digits) => ({ type: 'DIGITS' as const, digits })), { type: 'NO_INPUT' }];
     if (meta?.gather && meta.gather !== 'menu') events.push(...ENTRIES.map((digits) => ({ type: 'DIGITS' as const, digits })));
     // Effects answer in a state that awaits them, or in an entry state that requested one with the typed digits.
     if (meta?.awaits || (meta?.gather && meta.gather !== 'menu')) {
-      const effect = meta.awaits ?? 'entry';
-      for (const outcome of outcomes) {
+      const answering = results.filter((result) => !meta.awaits || result.effect === meta.awaits);
+      for (const { effect, outcome } of answering) {
+        const result = { type: 'RESULT', effect, outcome } as Extract<MenuEvent, { type: 'RESULT' }>;
         if (outcome === 'verified') {
-          events.push({ type: 'RESULT', effect, outcome, facts: { identityLevel: 1, walletId: 'w-1' } });
-          events.push({ type: 'RESULT', effect, outcome, facts: { identityLevel: 2, walletId: 'w-1' } });
+          events.push({ ...result, facts: { identityLevel: 1, walletId: 'w-1' } });
+          events.push({ ...result, facts: { identityLevel: 2, walletId: 'w-1' } });
         } else {
-          events.push({ type: 'RESULT', effect, outcome, vars: { attemptsLeft: 2, minutes: 15, hours: '9-21', caseNumber: 'C1' } });
+          events.push({ ...result, vars: { attemptsLeft: 2, minutes: 15, hours: '9-21', caseNumber: 'C1' } });
         }
       }
     }

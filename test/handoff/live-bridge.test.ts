@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { Agent } from '../../src/agents/agent-directory';
 import { TwilioCallBridge } from '../../src/handoff/twilio-call-bridge';
 import { LiveTwilioGateway } from '../../src/twilio/live-twilio-gateway';
+import { TwimlRenderer } from '../../src/twilio/twiml-renderer';
 import { WebhookUrls } from '../../src/twilio/webhook-urls';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
 import { catalogue, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
@@ -24,14 +25,12 @@ describe('TwilioCallBridge through the live REST gateway (nock)', () => {
     const call = await hotline.call().dial();
     await call.press('0');
     const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    const urls = new WebhookUrls(TEST_BASE_URL);
     const bridge = new TwilioCallBridge({
       twilio: new LiveTwilioGateway(ACCOUNT, 'live-token', '+8640000000000'),
-      queue: hotline.store.queue,
-      urls: new WebhookUrls(TEST_BASE_URL),
-      catalogue,
-      clock: hotline.clock,
+      renderer: new TwimlRenderer(catalogue, urls, hotline.config.holdMusicUrl),
+      urls,
       values: hotline.store.values,
-      holdMusicUrl: hotline.config.holdMusicUrl,
       log: pino({ level: 'silent' }),
     });
     let form: URLSearchParams | undefined;

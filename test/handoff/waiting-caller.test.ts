@@ -1,29 +1,35 @@
-import type { Agent } from '../../src/agents/agent-directory';
+import pino from 'pino';
 import { LeaseSweeper } from '../../src/handoff/lease-sweeper';
 import { StoreCallOutcomes } from '../../src/handoff/store-call-outcomes';
-import { createAgentSide } from '../../src/handoff/handoff-module';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
-import pino from 'pino';
-import { catalogue, prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
-
-const alice: Agent = { id: 'alice', name: 'Alice', tiers: ['tier1'], contact: { kind: 'client', identity: 'alice' } };
-const carol: Agent = { id: 'carol', name: 'Carol', tiers: ['tier2'], contact: { kind: 'phone', number: '+8613900000003' } };
+import { ALICE, BOB, bearer } from '../agent-api/agent-test-kit';
+import { prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
   let hotline: TestHotline;
-  let side: ReturnType<typeof createAgentSide>;
   beforeEach(async () => {
     hotline = await startTestHotline();
-    side = createAgentSide({
-      config: hotline.config,
-      store: hotline.store,
-      twilio: hotline.twilio,
-      catalogue,
-      clock: hotline.clock,
-      log: pino({ level: 'silent' }),
-    });
   });
   afterEach(() => hotline.close());
+
+  /** The app's own agent API, as an agent desktop uses it: available, then take the next caller. */
+  async function claimAs(token: string): Promise<void> {
+    const ready = await hotline.app.inject({ method: 'PUT', url: '/agent/availability', headers: bearer(token), payload: { available: true } });
+    expect(ready.statusCode).toBe(200);
+    const claim = await hotline.app.inject({ method: 'POST', url: '/agent/claims', headers: bearer(token) });
+    expect(claim.statusCode).toBe(200);
+  }
+
+  /** The agent's leg answers the dial the claim wrote into the caller's call. */
+  async function agentAnswers(from: string): Promise<{ action: string }> {
+    const update = outbox('call-update').at(-1) as { twiml: string };
+    const dial = readTwiml(update.twiml).find((verb) => verb.verb === 'Dial') as { action: string };
+    const answeredUrl = /url="([^"]+)"/.exec(update.twiml)![1]!.replace(/&amp;/g, '&');
+    const agentLeg = hotline.call({ from, to: 'client:alice' });
+    await agentLeg.send(answeredUrl, { CallStatus: 'in-progress' });
+    expect(agentLeg.verbs).toEqual([]);
+    return dial;
+  }
 
   const outbox = (kind: string) => hotline.twilio.outbox().filter((entry) => entry.kind === kind);
 
@@ -41,18 +47,13 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     expect(call.gather).toMatchObject({ action: `${TEST_BASE_URL}/voice/queue/wait-key`, numDigits: 1 });
     expect(call.verbs.at(-1)).toEqual({ verb: 'Play', url: hotline.config.holdMusicUrl });
 
-    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
-    await side.bridge.connect(claim!, alice);
+    await claimAs(ALICE);
     const update = outbox('call-update').at(-1) as { callSid: string; twiml: string };
     expect(update.callSid).toBe(call.callSid);
     const dial = readTwiml(update.twiml).find((verb) => verb.verb === 'Dial') as { target: string; action: string };
     expect(dial.target).toBe('Client:alice');
     expect(dial.action).toContain('/voice/agent/dial-ended?');
-    const answeredUrl = /url="([^"]+)"/.exec(update.twiml)![1]!.replace(/&amp;/g, '&');
-
-    const agentLeg = hotline.call({ from: call.from, to: 'client:alice' });
-    await agentLeg.send(answeredUrl, { CallStatus: 'in-progress' });
-    expect(agentLeg.verbs).toEqual([]);
+    await agentAnswers(call.from);
     expect(await hotline.store.queue.getEntry(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
 
     await call.send(dial.action, { DialCallStatus: 'completed', DialCallDuration: '120' });
@@ -80,13 +81,12 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     await call.hangUp();
     expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
 
-    const claim = await hotline.store.queue.claim(['tier1'], 'carol', hotline.clock.now(), 30_000);
-    await side.bridge.connect(claim!, carol);
+    await claimAs(BOB);
     const created = outbox('call').at(-1) as { to: string; twiml: string; callSid: string };
     expect(created).toMatchObject({ to: call.from, callSid: call.callSid });
     const verbs = readTwiml(created.twiml);
     expect(verbs[0]).toMatchObject({ verb: 'Say', text: prompt('agent.callback') });
-    expect(verbs[1]).toMatchObject({ verb: 'Dial', target: 'Number:+8613900000003' });
+    expect(verbs[1]).toMatchObject({ verb: 'Dial', target: 'Client:bob' });
   });
 
   it('an urgent (fraud) caller goes ahead of a normal caller already waiting in tier2', async () => {
@@ -116,8 +116,7 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     hotline.clock.advance(1000);
     const second = await hotline.call({ from: '+8613900000102' }).dial();
     await second.press('0');
-    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
-    await side.bridge.connect(claim!, alice);
+    await claimAs(ALICE);
     const dial = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml).find((v) => v.verb === 'Dial') as { action: string };
     await first.send(dial.action, { DialCallStatus: 'no-answer' });
     expect(first.heard).toEqual([prompt('queue.requeued')]);
@@ -128,11 +127,15 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
   it('an escalated caller leaving the agent waits again in tier2 instead of hearing the survey', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
-    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
-    await side.bridge.connect(claim!, alice);
-    await hotline.store.queue.confirmBridge(call.callSid, 'alice');
-    await hotline.store.queue.escalate(call.callSid, 'card fraud', hotline.clock.now());
-    await side.bridge.moveToQueue(call.callSid, 'tier2', 'zh-CN');
+    await claimAs(ALICE);
+    await agentAnswers(call.from);
+    const escalated = await hotline.app.inject({
+      method: 'POST',
+      url: `/agent/calls/${call.callSid}/escalation`,
+      headers: bearer(ALICE),
+      payload: { note: 'card fraud' },
+    });
+    expect(escalated.statusCode).toBe(200);
     const moved = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml);
     expect(moved.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier2' });
     await call.send(`${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice`, { DialCallStatus: 'completed' });
@@ -143,7 +146,7 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
   it('a claim whose lease lapses is swept back to the front', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
-    await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    await claimAs(ALICE);
     expect(await hotline.store.queue.position(call.callSid)).toBeNull();
     hotline.clock.advance(31_000);
     expect(await new LeaseSweeper(hotline.store.queue, hotline.clock, pino({ level: 'silent' })).sweep()).toEqual([call.callSid]);
@@ -153,7 +156,15 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
   it('after wrap-up the caller hears the survey; no answer twice ends with thanks', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
-    await side.bridge.finish(call.callSid, 'zh-CN');
+    await claimAs(ALICE);
+    await agentAnswers(call.from);
+    const wrapped = await hotline.app.inject({
+      method: 'POST',
+      url: `/agent/calls/${call.callSid}/wrap-up`,
+      headers: bearer(ALICE),
+      payload: { note: 'explained the refund', resolved: true },
+    });
+    expect(wrapped.statusCode).toBe(204);
     const survey = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml);
     call.verbs = survey;
     expect(call.heard).toEqual([prompt('survey.question')]);

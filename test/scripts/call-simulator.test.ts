@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
-import { prompt, startTestHotline, TEST_AUTH_TOKEN, type TestHotline } from '../support/test-app';
+import { catalogue, prompt, startTestHotline, TEST_AUTH_TOKEN, type TestHotline } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -67,8 +67,10 @@ describe('npm run call (caller simulator) against a listening hotline', () => {
     const result = await runSimulator(['--url', baseUrl, '--token', TEST_AUTH_TOKEN, '--lang', 'en'], '\nq\n');
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(prompt('main.menu', 'en-US'));
-    expect(result.stdout.indexOf(prompt('main.menu', 'en-US'))).toBeLessThan(result.stdout.lastIndexOf(prompt('main.menu', 'en-US')));
+    // The simulator prints each voice's part of a prompt on its own line, with that voice's language.
+    const lines = catalogue.speak('en-US', 'main.menu').map((segment) => `[${segment.language === 'zh-CN' ? 'cmn-CN' : 'en-US'}] ${segment.text}`);
+    for (const line of lines) expect(result.stdout).toContain(line);
+    expect(result.stdout.indexOf(lines[0]!)).toBeLessThan(result.stdout.lastIndexOf(lines[0]!));
   }, 30_000);
 
   it('reports a signature the server refuses (wrong token) and exits non-zero', async () => {

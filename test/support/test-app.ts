@@ -102,7 +102,13 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
   };
 }
 
-/** The prompt text of `key` in `language`, with vars, to compare with what the caller heard. */
+/**
+ * The prompt text of `key` in `language`, with vars, to compare with what the caller heard: a
+ * prompt with a phrase of the other language is heard as its voices' Says run together.
+ */
 export function prompt(key: string, language: 'zh-CN' | 'en-US' = 'zh-CN', vars = {}): string {
-  return catalogue.render(language, key, vars);
+  return catalogue
+    .speak(language, key, vars)
+    .map((segment) => segment.text)
+    .join('');
 }

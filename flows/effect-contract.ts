@@ -1,0 +1,40 @@
+/**
+ * Every effect a menu may request (`request` action), with the outcomes its handler may answer.
+ * Menus match outcomes through `outcomeOf(effect)`, and the engine's registry must hold one
+ * handler per effect that answers only these: a misspelt effect or outcome is a type error on
+ * both sides. Every effect may also answer `unavailable` (backend down, the effect failed).
+ */
+export const EFFECT_OUTCOMES = {
+  /** Caller ID → wallet; `locked` carries {minutes}. */
+  lookupCaller: ['found', 'unknown', 'locked'],
+  /** Typed registered number → wallet. */
+  lookupPhone: ['found', 'unknown', 'invalid', 'locked'],
+  /** Found wallet + PIN → L1; `wrong` carries {attemptsLeft}. */
+  verifyPin: ['verified', 'wrong', 'invalid', 'locked'],
+  /** SMS code to the registered number (reuses a live one). */
+  sendCode: ['sent', 'resendUsed', 'locked'],
+  /** A fresh code, once per call. */
+  resendCode: ['sent', 'resendUsed', 'locked'],
+  /** Code → L2. */
+  verifyCode: ['verified', 'wrong', 'invalid', 'expired', 'locked'],
+  sendResetLink: ['sent'],
+  lockStatus: ['wrongPassword', 'suspicious', 'frozen', 'active'],
+  unlock: ['unlocked', 'refused'],
+  recentTransactions: ['found', 'none'],
+  failedTransaction: ['found', 'none'],
+  disputes: ['found', 'none'],
+  openCase: ['opened'],
+  freezeWallet: ['frozen'],
+  pointsBalance: ['found'],
+  /** The configured business hours, as the prompt variable {hours}. */
+  'handoff.businessHours': ['ok'],
+  /** An after-hours callback request. */
+  'handoff.requestCallback': ['ok'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type EffectName = keyof typeof EFFECT_OUTCOMES;
+export const EFFECT_NAMES = Object.keys(EFFECT_OUTCOMES) as EffectName[];
+
+/** The answer every effect may give when it could not do its work. */
+export const UNAVAILABLE_OUTCOME = 'unavailable';
+export type EffectOutcome<E extends EffectName = EffectName> = (typeof EFFECT_OUTCOMES)[E][number] | typeof UNAVAILABLE_OUTCOME;

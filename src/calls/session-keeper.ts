@@ -1,0 +1,91 @@
+import { ENTRY_MENU, FLOW_VERSION } from '../../flows/call-flow';
+import type { Language } from '../../flows/vocabulary';
+import type { Clock } from '../clock';
+import type { SessionStore } from '../store/session-store';
+import type { CallIdentity } from './call-input';
+import { decodeSession, encodeSession, SESSION_FORMAT, type CallSession } from './call-session';
+import { persistMenu, restoreMenu, startMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
+
+/** A call as one webhook found it: the session, its menu restored, and the revision it was read at. */
+export interface OpenCall {
+  session: CallSession;
+  snapshot: MenuSnapshot;
+  revision: number;
+}
+
+/** What loading found: a live call, nothing stored, or stored data that no longer fits the flow. */
+export type Loaded = { kind: 'open'; call: OpenCall } | { kind: 'none' } | { kind: 'unreadable'; revision: number };
+
+export interface SessionKeeperDeps {
+  sessions: SessionStore;
+  clock: Clock;
+  defaultLanguage: Language;
+  sessionTtlSeconds: number;
+}
+
+/**
+ * Loading and saving calls: one read per webhook, one compare-and-set write on the revision it
+ * read. A session whose snapshot no longer fits the flow (a new FLOW_VERSION, a renamed state)
+ * is reported as unreadable, so the caller restarts instead of being stuck.
+ */
+export class SessionKeeper {
+  constructor(private readonly deps: SessionKeeperDeps) {}
+
+  async load(callSid: string): Promise<Loaded> {
+    const stored = await this.deps.sessions.load(callSid);
+    if (!stored) return { kind: 'none' };
+    const call = this.open(stored.data, stored.revision);
+    return call ? { kind: 'open', call } : { kind: 'unreadable', revision: stored.revision };
+  }
+
+  /** A new call (or one restarted after unreadable data) at the entry menu, not yet saved. */
+  begin(call: CallIdentity, revision: number): { call: OpenCall; actions: MenuAction[] } {
+    const session: CallSession = {
+      format: SESSION_FORMAT,
+      flowVersion: FLOW_VERSION,
+      callSid: call.callSid,
+      from: call.from,
+      to: call.to,
+      language: this.deps.defaultLanguage,
+      ...(call.stirVerstat ? { stirVerstat: call.stirVerstat } : {}),
+      facts: { identityLevel: 0 },
+      menu: ENTRY_MENU,
+      stack: [],
+      snapshot: { value: null, context: null },
+      phase: 'menu',
+      startedAt: this.deps.clock.now(),
+    };
+    const { snapshot, actions } = startMenu(ENTRY_MENU, session.facts);
+    return { call: { session, snapshot, revision }, actions };
+  }
+
+  /** Writes the call if nobody wrote it since `call.revision` was read; the new revision, or null. */
+  async save(call: OpenCall): Promise<number | null> {
+    const session: CallSession = { ...call.session, snapshot: persistMenu(call.snapshot) };
+    const saved = await this.deps.sessions.save(session.callSid, encodeSession(session), call.revision, this.deps.sessionTtlSeconds);
+    return saved ? call.revision + 1 : null;
+  }
+
+  /** Marks the call ended (status callback); retried on a lost race. Returns the session as it was. */
+  async end(callSid: string): Promise<{ session: CallSession; justEnded: boolean } | null> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await this.deps.sessions.load(callSid);
+      const session = stored && decodeSession(stored.data);
+      if (!stored || !session) return null;
+      if (session.phase === 'ended') return { session, justEnded: false };
+      const ended = encodeSession({ ...session, phase: 'ended' });
+      if (await this.deps.sessions.save(callSid, ended, stored.revision, this.deps.sessionTtlSeconds)) return { session, justEnded: true };
+    }
+    return null;
+  }
+
+  private open(data: string, revision: number): OpenCall | null {
+    const session = decodeSession(data);
+    if (!session || session.flowVersion !== FLOW_VERSION) return null;
+    try {
+      return { session, snapshot: restoreMenu(session.menu, session.snapshot, session.facts), revision };
+    } catch {
+      return null;
+    }
+  }
+}
