@@ -70,7 +70,7 @@ describe('bad input never reaches the caller as an application error', () => {
       const type = await redis.type(key);
       if (type === 'string') state[key] = await redis.get(key);
       else if (type === 'hash') state[key] = await redis.hgetall(key);
-      else if (type === 'zset') state[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'zset') state[key] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
       else if (type === 'list') state[key] = await redis.lrange(key, 0, -1);
       else if (type === 'set') state[key] = (await redis.smembers(key)).sort();
       else state[key] = type;
