@@ -95,18 +95,32 @@ describe('the main menu, through the webhooks', () => {
     });
 
     it.each([
-      ['1', 'account'],
-      ['2', 'transaction'],
-      ['5', 'fraud'],
-    ])('%s reaches the %s menu', async (key, menu) => {
+      ['1', 'account', 'account.menu'],
+      ['2', 'transaction', 'transaction.menu'],
+      ['5', 'fraud', 'fraud.intro'],
+    ])('%s reaches the %s menu (its own prompt first), with no hand-off', async (key, menu, first) => {
       const call = await callIn(language);
       await call.press(key);
       const { session } = await sessionOf(menuCalls.hotline, call);
       expect(session.menu).toBe(menu);
+      expect(call.heard[0]).toBe(prompt(first, language));
       expect(call.heard).not.toContain(prompt('main.menu', language));
-      expect(call.heard).not.toContain(prompt('hint.wrongKey', language));
-      expect(call.heard.length).toBeGreaterThan(0);
+      expect(call.heard).not.toContain(prompt('agent.unavailable', language));
+      expect(handoffsOf(call.callSid)).toEqual([]);
       expect(call.gather).toBeDefined();
+    });
+
+    it('0 inside the fraud menu asks the security desk (tier2, urgent); declined, the caller is back at the main menu', async () => {
+      const call = await callIn(language);
+      await call.press('5');
+      await call.press('0');
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier2', intent: 'fraud.freeze', priority: 'urgent', reason: 'asked' }]);
+      expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect((await sessionOf(menuCalls.hotline, call)).session.menu).toBe('main');
+      // The main menu works again after the declined hand-off.
+      await call.press('3');
+      expect(call.heard).toEqual([prompt('techSupport.menu', language)]);
+      expect(handoffsOf(call.callSid)).toHaveLength(1);
     });
 
     it('* repeats the menu without a hint', async () => {
@@ -127,10 +141,26 @@ describe('the main menu, through the webhooks', () => {
 
     it('0 asks for an agent; when the desk declines, an apology and the main menu', async () => {
       const call = await callIn(language);
+      expect(handoffsOf(call.callSid)).toEqual([]);
       await call.press('0');
       expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: 'main', priority: 'normal', reason: 'asked' }]);
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
       expect(call.gather).toBeDefined();
+      expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
+      // Still in the main menu, and a second 0 is a second, separate request.
+      expect((await sessionOf(menuCalls.hotline, call)).session.menu).toBe('main');
+      await call.press('0');
+      expect(handoffsOf(call.callSid)).toEqual([
+        { tier: 'tier1', intent: 'main', priority: 'normal', reason: 'asked' },
+        { tier: 'tier1', intent: 'main', priority: 'normal', reason: 'asked' },
+      ]);
+    });
+
+    it('a wrong key or silence is never a hand-off', async () => {
+      const call = await callIn(language);
+      await call.press('7');
+      await call.silence();
+      expect(handoffsOf(call.callSid)).toEqual([]);
     });
 
     it('a wrong key and silence get different hints, each followed by the menu', async () => {
@@ -157,7 +187,7 @@ describe('the main menu, through the webhooks', () => {
         }
       }
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
-      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ intent: 'main', reason: 'strikes' })]);
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: 'main', priority: 'normal', reason: 'strikes' }]);
       expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
       // Back in the main menu the count starts again: one more wrong key is only a hint.
       await call.press('8');
@@ -185,7 +215,7 @@ describe('the main menu, through the webhooks', () => {
       const call = await callIn(language);
       await call.say(said);
       expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
-      expect(handoffsOf(call.callSid)).toEqual([expect.objectContaining({ reason: 'asked' })]);
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier1', intent: 'main', priority: 'normal', reason: 'asked' }]);
     });
 
     it('"重复" repeats without a hint', async () => {
@@ -213,15 +243,24 @@ describe('the main menu, through the webhooks', () => {
     });
   });
 
-  it('with the real agent desk, 0 hands the caller on and never hangs up', async () => {
+  it('with the real agent desk (in business hours), 0 puts the caller in the tier1 queue with the intent, never hangs up', async () => {
     const real = await startTestHotline({ store: 'memory' });
     try {
       const call = await real.call().dial();
       await call.press('0');
       expect(call.status).toBe(200);
-      expect(call.heard.length).toBeGreaterThan(0);
-      expect(call.verbs.some((verb) => verb.verb === 'Hangup')).toBe(false);
-      expect(call.verbs.some((verb) => ['Enqueue', 'Dial', 'Gather'].includes(verb.verb))).toBe(true);
+      expect(call.heard).toHaveLength(1);
+      expect(call.heard).not.toContain(prompt('agent.unavailable'));
+      expect(call.verbs.map((verb) => verb.verb)).toEqual(['Say', 'Enqueue']);
+      expect(call.verbs[1]).toMatchObject({ verb: 'Enqueue', queue: 'tier1' });
+      // What the agents see: this caller waiting in tier1, for the main menu, at normal priority.
+      const queues = await real.app.inject({ method: 'GET', url: '/agent/queues', headers: { authorization: 'Bearer alice-demo-token' } });
+      expect(queues.statusCode).toBe(200);
+      const body = JSON.parse(queues.body) as { queues: Array<{ queue: string; callers: Array<Record<string, unknown>> }> };
+      const waiting = body.queues.flatMap((queue) => queue.callers.map((caller) => ({ queue: queue.queue, ...caller })));
+      expect(waiting).toEqual([
+        expect.objectContaining({ queue: 'tier1', callSid: call.callSid, position: 1, intent: 'main', priority: 'normal', identityLevel: 0 }),
+      ]);
     } finally {
       await real.close();
     }

@@ -2,7 +2,9 @@ import twilio from 'twilio';
 import { FLOW_VERSION } from '../../flows/call-flow';
 import { newCallSid } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
+import type { Redis } from 'ioredis';
 import type { Store } from '../../src/store/store';
+import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 function params(callSid: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
@@ -39,10 +41,50 @@ function session(callSid: string, overrides: Record<string, unknown> = {}): stri
 
 describe('bad input never reaches the caller as an application error', () => {
   let hotline: TestHotline;
+  let redis: Redis;
+  const prefix = uniquePrefix('bad-input');
   beforeAll(async () => {
-    hotline = await startTestHotline();
+    redis = await testRedis();
+    hotline = await startTestHotline({ redis, prefix });
   });
-  afterAll(() => hotline.close());
+  afterAll(async () => {
+    await hotline.close();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  /**
+   * Everything this app keeps in Redis (every key under its own prefix, with its value), to show
+   * that a refused request changed nothing at all, not only the session of its own CallSid.
+   */
+  async function storedState(): Promise<Record<string, unknown>> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      keys.push(...found);
+      cursor = next;
+    } while (cursor !== '0');
+    const state: Record<string, unknown> = {};
+    for (const key of keys.sort()) {
+      const type = await redis.type(key);
+      if (type === 'string') state[key] = await redis.get(key);
+      else if (type === 'hash') state[key] = await redis.hgetall(key);
+      else if (type === 'zset') state[key] = await redis.zrange(key, '0', '-1', 'WITHSCORES');
+      else if (type === 'list') state[key] = await redis.lrange(key, 0, -1);
+      else if (type === 'set') state[key] = (await redis.smembers(key)).sort();
+      else state[key] = type;
+    }
+    return state;
+  }
+
+  /** Runs a request that must be refused and checks the store is exactly as before. */
+  async function refusedWithNothingStored<T>(request: () => Promise<T>): Promise<T> {
+    const before = await storedState();
+    const answer = await request();
+    expect(await storedState()).toEqual(before);
+    return answer;
+  }
 
   /** A correctly signed form post of `fields` (or of a raw body whose fields are `fields`). */
   async function signedPost(path: string, fields: Record<string, string>, rawBody?: string) {
@@ -57,43 +99,62 @@ describe('bad input never reaches the caller as an application error', () => {
     });
   }
 
-  const expectClientError = (status: number) => {
-    expect(status).toBeGreaterThanOrEqual(400);
-    expect(status).toBeLessThan(500);
-  };
+  /** 400 with the reason in JSON, naming the fields that were wrong. */
+  function expectBadRequest(response: { statusCode: number; body: string }, issues: string[]) {
+    expect({ status: response.statusCode, body: JSON.parse(response.body) as unknown }).toEqual({
+      status: 400,
+      body: { error: 'bad webhook request', issues },
+    });
+  }
+
+  /** 200 TwiML whose spoken text is `heard`. */
+  function expectTwiml(response: { statusCode: number; headers: Record<string, unknown>; body: string }, heard: string[]) {
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/xml/);
+    expect(spokenText(readTwiml(response.body))).toEqual(heard);
+  }
+
+  it('the store snapshot sees what a call stores (so "nothing stored" below is a real check)', async () => {
+    const before = await storedState();
+    const call = await hotline.call().dial();
+    const after = await storedState();
+    expect(after).not.toEqual(before);
+    expect(JSON.stringify(after)).toContain(call.callSid);
+  });
 
   describe('webhook bodies', () => {
-    it('a signed post without CallSid is a 4xx and stores nothing', async () => {
-      const response = await signedPost('/voice/incoming', params(undefined));
-      expectClientError(response.statusCode);
+    it('a signed post without CallSid is 400 naming CallSid, and stores nothing', async () => {
+      const response = await refusedWithNothingStored(() => signedPost('/voice/incoming', params(undefined)));
+      expectBadRequest(response, ['CallSid']);
     });
 
     it.each(['CA123', 'not-a-call', `CA${'g'.repeat(32)}`, `XX${'a'.repeat(32)}`, `CA${'a'.repeat(33)}`, ''])(
-      'a malformed CallSid %p is a 4xx and stores nothing',
+      'a malformed CallSid %p is 400 naming CallSid, and stores nothing',
       async (callSid) => {
-        const response = await signedPost('/voice/incoming', params(callSid));
-        expectClientError(response.statusCode);
+        const response = await refusedWithNothingStored(() => signedPost('/voice/incoming', params(callSid)));
+        expectBadRequest(response, ['CallSid']);
         if (callSid) expect(await hotline.store.sessions.load(callSid)).toBeNull();
       },
     );
 
-    it('a From of 10 kB is refused, not stored', async () => {
+    it('a From of 10 kB is 400 naming From, not stored', async () => {
       const callSid = newCallSid();
-      const response = await signedPost('/voice/incoming', params(callSid, { From: '+86'.padEnd(10_240, '1') }));
-      expectClientError(response.statusCode);
+      const response = await refusedWithNothingStored(() => signedPost('/voice/incoming', params(callSid, { From: '+86'.padEnd(10_240, '1') })));
+      expectBadRequest(response, ['From']);
       expect(await hotline.store.sessions.load(callSid)).toBeNull();
     });
 
-    it('a body over 64 kB is 413', async () => {
+    it('a body over 64 kB is 413, not stored', async () => {
       const callSid = newCallSid();
-      const response = await signedPost('/voice/incoming', params(callSid, { Padding: 'x'.repeat(70 * 1024) }));
+      const response = await refusedWithNothingStored(() => signedPost('/voice/incoming', params(callSid, { Padding: 'x'.repeat(70 * 1024) })));
       expect(response.statusCode).toBe(413);
       expect(await hotline.store.sessions.load(callSid)).toBeNull();
     });
 
-    it('an oversized SpeechResult is treated as not understood: wrong-key hint', async () => {
+    it('an oversized SpeechResult is treated as not understood: 200 and the wrong-key hint', async () => {
       const call = await hotline.call().dial();
       await call.send(call.gather!.action, { SpeechResult: '技术'.repeat(2000), Confidence: '0.9' });
+      expect(call.status).toBe(200);
       expect(call.heard).toEqual([prompt('hint.wrongKey'), prompt('main.menu')]);
     });
 
@@ -104,13 +165,14 @@ describe('bad input never reaches the caller as an application error', () => {
       expect(call.heard).toEqual([prompt('hint.wrongKey'), prompt('main.menu')]);
     });
 
-    it('a Confidence that is not a number is treated as not understood', async () => {
+    it('a Confidence that is not a number is treated as not understood: 200 and the wrong-key hint', async () => {
       const call = await hotline.call().dial();
       await call.send(call.gather!.action, { SpeechResult: '技术支持', Confidence: 'very' });
+      expect(call.status).toBe(200);
       expect(call.heard).toEqual([prompt('hint.wrongKey'), prompt('main.menu')]);
     });
 
-    it('a Digits field sent twice is a wrong key, not a crash', async () => {
+    it('a Digits field sent twice is 200 and a wrong key, not a crash', async () => {
       const call = await hotline.call().dial();
       const path = new URL(call.gather!.action).pathname + new URL(call.gather!.action).search;
       const fields = params(call.callSid);
@@ -127,42 +189,60 @@ describe('bad input never reaches the caller as an application error', () => {
           } as unknown as Record<string, string>),
         },
       });
-      expect(response.statusCode).toBeLessThan(500);
-      if (response.statusCode === 200) {
-        expect(spokenText(readTwiml(response.body))).toEqual([prompt('hint.wrongKey'), prompt('main.menu')]);
-      }
+      expectTwiml(response, [prompt('hint.wrongKey'), prompt('main.menu')]);
     });
 
-    it.each([
-      ['percent signs that decode to nothing', (body: string) => `${body}&%zz=%E4%B8&%=%`],
-      ['empty pairs and keys', (body: string) => `&&${body}&=x&&y`],
-      ['a NUL byte', (body: string) => `${body}&Digits=1%00`],
-      ['pure garbage', () => '\u0000\u0001<<>>&&&==='],
-    ])('a broken form body (%s) is never a 5xx', async (_label, spoil) => {
+    /** Each spoiled body and what it must get: a 400 that stores nothing, or 200 TwiML. */
+    type Expected = { status: 400; issues: string[] } | { status: 403 } | { status: 200; heard: string[] };
+    const broken: Array<[string, (body: string) => string, Expected]> = [
+      // The server's form parser reads undecodable escapes otherwise than the signer did: the signature does not match.
+      ['percent signs that decode to nothing', (body: string) => `${body}&%zz=%E4%B8&%=%`, { status: 403 }],
+      ['empty pairs and keys', (body: string) => `&&${body}&=x&&y`, { status: 200, heard: [prompt('hint.noInput'), prompt('main.menu')] }],
+      ['a NUL byte in Digits', (body: string) => `${body}&Digits=1%00`, { status: 200, heard: [prompt('hint.wrongKey'), prompt('main.menu')] }],
+      ['pure garbage', () => '\u0000\u0001<<>>&&&===', { status: 400, issues: ['CallSid'] }],
+    ];
+
+    it.each(broken)('a broken form body (%s) gets its exact answer, never a 5xx', async (_label, spoil, expected) => {
       const call = await hotline.call().dial();
       const action = new URL(call.gather!.action);
       const raw = spoil(new URLSearchParams(params(call.callSid)).toString());
       const fields = Object.fromEntries(new URLSearchParams(raw));
-      const response = await signedPost(action.pathname + action.search, fields, raw);
-      expect(response.statusCode).toBeLessThan(500);
-      if (response.statusCode === 200) expect(response.headers['content-type']).toMatch(/^text\/xml/);
+      if (expected.status === 400 || expected.status === 403) {
+        const before = await hotline.store.sessions.load(call.callSid);
+        const response = await refusedWithNothingStored(() => signedPost(action.pathname + action.search, fields, raw));
+        if (expected.status === 400) expectBadRequest(response, expected.issues);
+        else expect({ status: response.statusCode, body: JSON.parse(response.body) as unknown }).toEqual({ status: 403, body: { error: 'invalid Twilio signature' } });
+        expect(await hotline.store.sessions.load(call.callSid)).toEqual(before);
+      } else {
+        expectTwiml(await signedPost(action.pathname + action.search, fields, raw), expected.heard);
+      }
     });
 
-    it('a gather without the rev query is a 4xx and changes nothing', async () => {
+    it('a gather without a sound rev query is 400 with its reason, and changes nothing', async () => {
       const call = await hotline.call().dial();
       const before = await hotline.store.sessions.load(call.callSid);
-      for (const path of ['/voice/gather', '/voice/gather?rev=', '/voice/gather?rev=abc', '/voice/gather?rev=-1', '/voice/no-input']) {
-        const response = await signedPost(path, params(call.callSid, { Digits: '3' }));
-        expectClientError(response.statusCode);
+      expect(before).not.toBeNull();
+      for (const path of ['/voice/gather', '/voice/gather?rev=', '/voice/gather?rev=abc', '/voice/gather?rev=-1', '/voice/gather?rev=1e3', '/voice/no-input']) {
+        const response = await refusedWithNothingStored(() => signedPost(path, params(call.callSid, { Digits: '3' })));
+        expect({ path, status: response.statusCode, body: JSON.parse(response.body) as unknown }).toEqual({
+          path,
+          status: 400,
+          body: { error: 'rev query parameter required' },
+        });
       }
       expect(await hotline.store.sessions.load(call.callSid)).toEqual(before);
+      // The call itself still works afterwards.
+      await call.press('3');
+      expect(call.heard).toEqual([prompt('techSupport.menu')]);
     });
 
-    it('unknown routes and methods are 4xx', async () => {
-      expectClientError((await signedPost('/voice/unknown', params(newCallSid()))).statusCode);
-      expectClientError((await hotline.app.inject({ method: 'GET', url: '/voice/incoming' })).statusCode);
-      expectClientError((await hotline.app.inject({ method: 'GET', url: '/nothing-here' })).statusCode);
-      expectClientError((await hotline.app.inject({ method: 'PUT', url: '/voice/gather?rev=1' })).statusCode);
+    it('unknown routes and methods are 404 and store nothing', async () => {
+      await refusedWithNothingStored(async () => {
+        expect((await signedPost('/voice/unknown', params(newCallSid()))).statusCode).toBe(404);
+        expect((await hotline.app.inject({ method: 'GET', url: '/voice/incoming' })).statusCode).toBe(404);
+        expect((await hotline.app.inject({ method: 'GET', url: '/nothing-here' })).statusCode).toBe(404);
+        expect((await hotline.app.inject({ method: 'PUT', url: '/voice/gather?rev=1' })).statusCode).toBe(404);
+      });
     });
   });
 
@@ -234,9 +314,9 @@ describe('bad input never reaches the caller as an application error', () => {
       expect(call.heard).toEqual([prompt('error.restart'), prompt('main.menu')]);
     });
 
-    it('a status callback for a CallSid nobody knows is 2xx and stores nothing', async () => {
+    it('a status callback for a CallSid nobody knows is 204 and stores nothing', async () => {
       const call = hotline.call();
-      expect(await call.hangUp()).toBeLessThan(300);
+      expect(await refusedWithNothingStored(() => call.hangUp())).toBe(204);
       expect(await hotline.store.sessions.load(call.callSid)).toBeNull();
     });
   });
@@ -356,7 +436,7 @@ describe('when something inside fails, the caller hears an apology and a way for
     const hotline = await startTestHotline({ store: 'memory' });
     const app = await startTestHotline({ store: 'memory', deps: { store: brokenStore(hotline.store, 'load') } });
     try {
-      expect(await app.call().hangUp()).toBeLessThan(300);
+      expect(await app.call().hangUp()).toBe(204);
     } finally {
       await app.close();
       await hotline.close();

@@ -2,6 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PromptCatalogue, PromptCatalogueError, type SpeechPhrases } from '../../src/prompts/prompt-catalogue';
+import { getStateNodes } from 'xstate/graph';
+import type { AnyStateNode } from 'xstate';
+import { menus } from '../../flows/call-flow';
+import type { StateMeta } from '../../flows/menu-contract';
 import { keyForSpeech, MIN_SPEECH_CONFIDENCE, speechHints } from '../../src/prompts/speech-matcher';
 
 const PROMPTS = path.join(__dirname, '../../prompts');
@@ -15,10 +19,9 @@ describe('the prompt catalogue', () => {
     for (const key of ['main.welcome', 'main.menu', 'hint.wrongKey', 'hint.noInput', 'error.apology', 'error.restart', 'agent.unavailable', 'sms.sent']) {
       expect(catalogue.has(key)).toBe(true);
     }
-    for (const key of keys) {
-      expect(catalogue.has(key)).toBe(true);
-    }
     expect(catalogue.has('no.such.key')).toBe(false);
+    // That every key exists in both languages is the loader's own check; the broken copies below prove it.
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('renders each language and fills placeholders', () => {
@@ -60,15 +63,23 @@ describe('the prompt catalogue', () => {
       expect(PromptCatalogue.load(dir).keys()).toEqual(catalogue.keys());
     });
 
-    it('a key removed from en-US', () => {
+    it('a key removed from en-US: the message names the key and the language that lacks it', () => {
       edit('en-US/features.json', (json) => delete json['features.points']);
       expect(() => PromptCatalogue.load(dir)).toThrow(PromptCatalogueError);
-      expect(() => PromptCatalogue.load(dir)).toThrow(/features\.points/);
+      expect(() => PromptCatalogue.load(dir)).toThrow(/features\.points.*not in en-US/);
     });
 
-    it('a key removed from zh-CN', () => {
+    it('a key removed from zh-CN: the message names the key and the language that lacks it', () => {
       edit('zh-CN/common.json', (json) => delete json['hint.noInput']);
-      expect(() => PromptCatalogue.load(dir)).toThrow(/hint\.noInput/);
+      expect(() => PromptCatalogue.load(dir)).toThrow(PromptCatalogueError);
+      expect(() => PromptCatalogue.load(dir)).toThrow(/hint\.noInput.*not in zh-CN/);
+    });
+
+    it('a key added to one language only', () => {
+      edit('zh-CN/main.json', (json) => {
+        json['main.extra'] = '多余的提示';
+      });
+      expect(() => PromptCatalogue.load(dir)).toThrow(/main\.extra.*zh-CN.*not in en-US/);
     });
 
     it('a placeholder the translation forgot', () => {
@@ -78,7 +89,9 @@ describe('the prompt catalogue', () => {
       edit('zh-CN/common.json', (json) => {
         json['test.placeholder'] = '您的案件编号是{caseId}。';
       });
-      expect(() => PromptCatalogue.load(dir)).toThrow(/test\.placeholder.*caseNumber|test\.placeholder.*caseId/);
+      expect(() => PromptCatalogue.load(dir)).toThrow(PromptCatalogueError);
+      // Both spellings are named, so the operator sees which translation is off.
+      expect(() => PromptCatalogue.load(dir)).toThrow(/test\.placeholder.*caseId.*caseNumber|test\.placeholder.*caseNumber.*caseId/);
     });
 
     it('a placeholder present in only one language', () => {
@@ -107,7 +120,8 @@ describe('the prompt catalogue', () => {
       edit('en-US/sms.json', (json) => {
         json['main.menu'] = 'again';
       });
-      expect(() => PromptCatalogue.load(dir)).toThrow(/main\.menu.*twice/);
+      expect(() => PromptCatalogue.load(dir)).toThrow(PromptCatalogueError);
+      expect(() => PromptCatalogue.load(dir)).toThrow(/en-US\/sms\.json: key main\.menu is defined twice/);
     });
 
     it('an empty text', () => {
@@ -209,19 +223,87 @@ describe('the speech matcher', () => {
     expect(speechHints(phrases['en-US'], 'unknown.prompt').split(',')).toEqual(['agent', 'person', 'repeat', 'back']);
   });
 
-  it('the real catalogue: every phrase of a menu leads to its key', () => {
+  describe('the real catalogue', () => {
     const catalogue = PromptCatalogue.load(PROMPTS);
-    for (const language of ['zh-CN', 'en-US'] as const) {
-      for (const [promptKey, options] of Object.entries(catalogue.speech[language])) {
-        if (promptKey === 'global') continue;
-        for (const [key, words] of Object.entries(options)) {
-          for (const word of words) {
-            const found = keyForSpeech(catalogue.speech, language, promptKey, word, 0.9);
-            // An earlier option may share a word; the phrase must at least reach one of this menu's options.
-            expect([key, ...Object.keys(options)]).toContain(found);
-          }
+    const tables = (['zh-CN', 'en-US'] as const).flatMap((language) =>
+      Object.entries(catalogue.speech[language])
+        .filter(([promptKey]) => promptKey !== 'global')
+        .map(([promptKey, options]) => ({ language, promptKey, options })),
+    );
+    const phrases = tables.flatMap(({ language, promptKey, options }) =>
+      Object.entries(options).flatMap(([key, words]) => words.map((word) => ({ language, promptKey, key, word }))),
+    );
+
+    it('has menus with phrases in both languages', () => {
+      expect(tables.filter((table) => table.language === 'zh-CN').length).toBeGreaterThan(5);
+      expect(tables.filter((table) => table.language === 'en-US').length).toBeGreaterThan(5);
+    });
+
+    it('every phrase of a menu, said alone or in a sentence, leads through the real matcher to its own key', () => {
+      const misrouted = phrases.flatMap(({ language, promptKey, key, word }) => {
+        const sentence = language === 'en-US' ? `um, ${word.toUpperCase()} please` : `嗯，${word}吧`;
+        return [word, sentence]
+          .map((said) => ({ language, promptKey, said, expected: key, found: keyForSpeech(catalogue.speech, language, promptKey, said, 0.9) }))
+          .filter((match) => match.found !== match.expected);
+      });
+      expect(misrouted).toEqual([]);
+    });
+
+    it('no phrase of one key contains a phrase of another key of the same menu (which one wins would depend on order)', () => {
+      const collisions = tables.flatMap(({ language, promptKey, options }) =>
+        Object.entries(options).flatMap(([key, words]) =>
+          Object.entries(options)
+            .filter(([other]) => other !== key)
+            .flatMap(([other, otherWords]) =>
+              words.flatMap((word) =>
+                otherWords.filter((otherWord) => word.toLowerCase().includes(otherWord.toLowerCase())).map((otherWord) => ({ language, promptKey, key, word, other, otherWord })),
+              ),
+            ),
+        ),
+      );
+      expect(collisions).toEqual([]);
+    });
+
+    it("the global words are not another key's phrase in disguise: each leads to its own key where the menu has no matching phrase", () => {
+      for (const language of ['zh-CN', 'en-US'] as const) {
+        for (const [key, words] of Object.entries(catalogue.speech[language].global ?? {})) {
+          for (const word of words) expect({ word, found: keyForSpeech(catalogue.speech, language, 'no.such.menu', word, 0.9) }).toEqual({ word, found: key });
         }
       }
-    }
+    });
+
+    it('every table belongs to a one-key menu state of the call flow, and names only keys that state offers', () => {
+      const offered = new Map<string, Set<string>>();
+      for (const machine of Object.values(menus)) {
+        for (const node of getStateNodes((machine as unknown as { root: AnyStateNode }).root)) {
+          const meta = node.meta as StateMeta | undefined;
+          if (meta?.gather !== 'menu') continue;
+          const keys = offered.get(meta.prompt) ?? new Set<string>();
+          for (const option of meta.options ?? []) keys.add(option);
+          offered.set(meta.prompt, keys);
+        }
+      }
+      expect(offered.size).toBeGreaterThan(5);
+      const stray = tables.flatMap(({ language, promptKey, options }) => {
+        const keys = offered.get(promptKey);
+        if (!keys) return [{ language, promptKey, problem: 'no menu state has this prompt' }];
+        return Object.keys(options)
+          .filter((key) => !keys.has(key))
+          .map((key) => ({ language, promptKey, problem: `key ${key} is not an option there` }));
+      });
+      expect(stray).toEqual([]);
+    });
+
+    it('the menu states whose options have phrases in one language have them in the other too', () => {
+      const zh = Object.keys(catalogue.speech['zh-CN']).sort();
+      const en = Object.keys(catalogue.speech['en-US']).sort();
+      expect(zh).toEqual(en);
+      for (const promptKey of zh) {
+        expect({ promptKey, keys: Object.keys(catalogue.speech['zh-CN'][promptKey]!).sort() }).toEqual({
+          promptKey,
+          keys: Object.keys(catalogue.speech['en-US'][promptKey]!).sort(),
+        });
+      }
+    });
   });
 });
