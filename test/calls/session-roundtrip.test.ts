@@ -35,7 +35,7 @@ function restingStates(menu: MenuId): MenuSnapshot[] {
       input: { facts },
       events: EVENTS,
       serializeState: (snapshot: MenuSnapshot) => JSON.stringify([snapshot.value, snapshot.context.strikes, snapshot.context.facts.identityLevel]),
-    } as never) as Record<string, { state: MenuSnapshot }>;
+    } as never) as unknown as Record<string, { state: MenuSnapshot }>;
     for (const [key, { state }] of Object.entries(adjacency)) {
       const meta = state.status === 'done' ? undefined : currentMeta(state);
       if (meta && 'prompt' in meta) found.set(key, state);

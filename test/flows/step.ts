@@ -1,3 +1,4 @@
+import type { EffectName } from '../../flows/effect-contract';
 import { initialTransition, transition } from 'xstate';
 import type { mainMenu } from '../../flows/main-menu';
 import type { AwaitMeta, CallFacts, Handoff, MenuContext, MenuEvent, MenuExit, PromptVars, StateMeta } from '../../flows/menu-contract';
@@ -26,12 +27,9 @@ function plain(actions: unknown[]): EmittedAction[] {
 
 export const press = (digits: string): MenuEvent => ({ type: 'DIGITS', digits });
 export const silence: MenuEvent = { type: 'NO_INPUT' };
-export const result = (effect: string, outcome: string, extra: { facts?: Partial<CallFacts>; vars?: PromptVars } = {}): MenuEvent => ({
-  type: 'RESULT',
-  effect,
-  outcome,
-  ...extra,
-});
+/** An effect's answer; outcomes outside the contract are allowed on purpose, to test the fallbacks. */
+export const result = (effect: EffectName, outcome: string, extra: { facts?: Partial<CallFacts>; vars?: PromptVars } = {}): MenuEvent =>
+  ({ type: 'RESULT', effect, outcome, ...extra }) as MenuEvent;
 
 /** Action builders, to compare with what a step emitted. */
 export const sayAction = (key: string, vars?: PromptVars): EmittedAction => ({ type: 'say', params: vars ? { key, vars } : { key } });
@@ -76,7 +74,7 @@ export class MenuWalk {
     return this.send(silence);
   }
 
-  answer(effect: string, outcome: string, extra: { facts?: Partial<CallFacts>; vars?: PromptVars } = {}): EmittedAction[] {
+  answer(effect: EffectName, outcome: string, extra: { facts?: Partial<CallFacts>; vars?: PromptVars } = {}): EmittedAction[] {
     return this.send(result(effect, outcome, extra));
   }
 

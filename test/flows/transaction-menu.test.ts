@@ -1,3 +1,4 @@
+import type { EffectName } from '../../flows/effect-contract';
 import type { CallFacts } from '../../flows/menu-contract';
 import { transactionMenu } from '../../flows/transaction-menu';
 import { itBehavesLikeAMenuState } from './menu-basics';
@@ -11,7 +12,7 @@ function chose(key: string, facts: CallFacts = L1): MenuWalk {
   menu.press(key);
   return menu;
 }
-function loaded(key: string, effect: string, outcome: 'found' | 'none', extra = {}): () => MenuWalk {
+function loaded(key: string, effect: EffectName, outcome: 'found' | 'none', extra = {}): () => MenuWalk {
   return () => {
     const menu = chose(key);
     menu.answer(effect, outcome, extra);
