@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # The hotline: build with dev dependencies, run with production ones only, as a non-root user.
+# Both stages run Node 24 LTS (Node 20 reached end of life on 2026-04-30); keep the two FROM lines
+# on the same tag. The code also runs on Node 20 (see "Runtimes" in the README).
 
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +12,7 @@ COPY src ./src
 COPY flows ./flows
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
