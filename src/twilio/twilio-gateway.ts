@@ -2,6 +2,11 @@
  * Everything the hotline sends to Twilio on its own initiative (not as a webhook answer):
  * SMS, moving a live call to new TwiML, and outbound calls. `live` uses the REST API,
  * `simulate` records to an outbox.
+ *
+ * A failure rejects with a TwilioRequestError (twilio-errors.ts): `classifyTwilioError(error)`
+ * tells a refusal for good (`terminal`) from a blip (`transient`). Wrapped in a
+ * PatientTwilioGateway (patient-twilio-gateway.ts), an SMS or call update that Twilio has not
+ * answered within the budget resolves as if done and goes on in the background.
  */
 export interface OutboundSms {
   to: string;
@@ -30,4 +35,9 @@ export interface TwilioGateway {
   updateCall(callSid: string, update: CallUpdate): Promise<void>;
   /** Returns the new call's sid. */
   createCall(call: OutboundCall): Promise<string>;
+  /**
+   * Twilio said the call ended (status callback). Optional: the simulated gateway then refuses
+   * updates of that call with 21220, as Twilio does; the live gateway needs no telling.
+   */
+  callEnded?(callSid: string): void;
 }
