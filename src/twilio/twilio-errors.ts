@@ -69,13 +69,20 @@ export class TwilioRequestError extends Error {
   readonly terminal: boolean;
   readonly transient: boolean;
 
+  /**
+   * What twilio-node threw. Not enumerable and not `cause`, so loggers leave it out: Twilio's own
+   * messages quote the caller's phone number ("The 'To' number +86… is not a valid phone number").
+   */
+  declare readonly source: unknown;
+
   constructor(
     readonly operation: TwilioOperation,
     message: string,
-    details: { code?: number | null; status?: number | null; terminal?: boolean; transient?: boolean; cause?: unknown },
+    details: { code?: number | null; status?: number | null; terminal?: boolean; transient?: boolean; source?: unknown },
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message);
     this.name = 'TwilioRequestError';
+    Object.defineProperty(this, 'source', { value: details.source, enumerable: false });
     this.code = details.code ?? null;
     this.status = details.status ?? null;
     const byRule = classifyFields(this.code, this.status);
@@ -93,9 +100,18 @@ export class TwilioRequestError extends Error {
   static from(operation: TwilioOperation, error: unknown): TwilioRequestError {
     if (error instanceof TwilioRequestError) return error;
     const { code, status } = classifyTwilioError(error);
-    const text = error instanceof Error ? error.message : String(error);
-    const what = code !== null ? `Twilio error ${code}` : status !== null ? `Twilio HTTP ${status}` : 'Twilio request failed';
-    return new TwilioRequestError(operation, `${what}: ${text}`, { code, status, cause: error });
+    let message: string;
+    if (status !== null || code !== null) {
+      // Twilio's own message is left out on purpose (see `source`): the code says it all.
+      const reason = code !== null ? TERMINAL_TWILIO_CODES.get(code) : undefined;
+      message = `Twilio error ${code ?? '(no code)'}${reason ? ` (${reason})` : ''}, HTTP ${status ?? '?'}`;
+    } else {
+      // A network error or timeout: its message names the host or the timeout, not the caller.
+      const fields = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+      const what = typeof fields.code === 'string' ? `${fields.code}: ` : '';
+      message = `Twilio request failed: ${what}${typeof fields.message === 'string' ? fields.message : String(error)}`;
+    }
+    return new TwilioRequestError(operation, message, { code, status, source: error });
   }
 }
 
