@@ -3,7 +3,7 @@ import type { Language } from '../../flows/vocabulary';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import { speechHints } from '../prompts/speech-matcher';
 import type { Answer, Delivery, Speech } from './answer';
-import { checkTwiml } from './twiml-rules';
+import { checkLength, checkTwiml } from './twiml-rules';
 import { serialise, type TwimlNode } from './twiml-tree';
 import { VOICE_SETTINGS } from './voice-settings';
 import type { WebhookUrls } from './webhook-urls';
@@ -43,7 +43,8 @@ export class TwimlRenderer {
 
   render(answer: Answer, delivery: Delivery = 'webhook'): string {
     const verbs = this.verbs(answer);
-    return checkTwiml(verbs, delivery, serialise(verbs));
+    checkTwiml(verbs, delivery);
+    return checkLength(serialise(verbs), delivery);
   }
 
   private verbs(answer: Answer): TwimlNode[] {

@@ -29,12 +29,16 @@ const URL_ATTRIBUTES = ['action', 'url', 'waitUrl'];
 
 export class TwimlRuleError extends Error {}
 
-/** Throws when `verbs` break a rule Twilio enforces for `delivery`; returns the serialised TwiML otherwise. */
-export function checkTwiml(verbs: TwimlNode[], delivery: Delivery, xml: string): string {
+/** Throws when `verbs` break a rule Twilio enforces for `delivery` (what may stand where, URLs, `<Say>` sizes). */
+export function checkTwiml(verbs: TwimlNode[], delivery: Delivery): void {
   for (const node of verbs) {
     if (!TOP_LEVEL[delivery].has(node.verb)) throw new TwimlRuleError(`<${node.verb}> is not allowed in ${delivery} TwiML`);
     checkNode(node, delivery);
   }
+}
+
+/** Throws when serialised TwiML is longer than `delivery` takes; returns it otherwise. */
+export function checkLength(xml: string, delivery: Delivery): string {
   if (delivery === 'callUpdate' && xml.length > TWIML_LIMITS.callUpdateChars) {
     throw new TwimlRuleError(`call-update TwiML of ${xml.length} characters exceeds ${TWIML_LIMITS.callUpdateChars}`);
   }
