@@ -37,7 +37,10 @@ export const afterHoursMenu = defineMenu({
     }),
     callback: awaitState(
       'handoff.requestCallback',
-      [{ guard: outcomeOf('handoff.requestCallback')('ok'), ...leave({ kind: 'back' }, [say('afterHours.callbackRecorded')]) }],
+      [
+        { guard: outcomeOf('handoff.requestCallback')('ok'), ...leave({ kind: 'back' }, [say('afterHours.callbackRecorded')]) },
+        { guard: outcomeOf('handoff.requestCallback')('notDialable'), ...leave({ kind: 'back' }, [say('afterHours.callbackNoNumber')]) },
+      ],
       leave({ kind: 'back' }, [say('afterHours.callbackFailed')]),
     ),
   },

@@ -28,8 +28,8 @@ export const EFFECT_OUTCOMES = {
   pointsBalance: ['found'],
   /** The configured business hours, as the prompt variable {hours}. */
   'handoff.businessHours': ['ok'],
-  /** An after-hours callback request. */
-  'handoff.requestCallback': ['ok'],
+  /** An after-hours callback request; a withheld or unreachable number cannot be called back. */
+  'handoff.requestCallback': ['ok', 'notDialable'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EffectName = keyof typeof EFFECT_OUTCOMES;

@@ -15,11 +15,10 @@ import { devRoutes } from './routes/dev-routes';
 import { healthRoutes } from './routes/health-routes';
 import { queueRoutes } from './routes/queue-routes';
 import { voiceRoutes } from './routes/voice-routes';
-import type { CallBridge } from './handoff/call-bridge';
-import type { CallOutcomes } from './handoff/call-outcomes';
+import type { CallBridge } from './handoff/agent-leg/call-bridge';
 import type { HandoffEvents } from './handoff/handoff-events';
 import { loggingHandoffEvents } from './handoff/handoff-events';
-import { createAgentSide, createHandoffModule } from './handoff/handoff-module';
+import { createHandoffModule } from './handoff/handoff-module';
 import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
 import type { Store } from './store/store';
@@ -43,8 +42,6 @@ export interface AppDeps {
   agents?: AgentDirectory;
   /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
   bridge?: CallBridge;
-  /** Wrap-ups and survey answers; default: kept in the store. */
-  outcomes?: CallOutcomes;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -59,19 +56,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   checkFlowPrompts(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
-  const metrics = new HotlineMetrics(deps.store.queue);
+  const metrics = new HotlineMetrics(deps.store.handoffs);
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);
 
-  // The agent side always runs; tests may inject their own bridge or outcomes.
-  const shared = { config, store: deps.store, twilio: deps.twilio, catalogue: deps.catalogue, renderer, urls, clock, log: logger };
-  const agentSide = createAgentSide(shared);
-  const bridge = deps.bridge ?? agentSide.bridge;
-  const outcomes = deps.outcomes ?? agentSide.outcomes;
   const handoff = createHandoffModule({
-    ...shared,
-    outcomes,
+    config,
+    store: deps.store,
+    twilio: deps.twilio,
+    catalogue: deps.catalogue,
+    renderer,
+    urls,
+    clock,
+    log: logger,
     events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
+    ...(deps.bridge ? { bridge: deps.bridge } : {}),
   });
   app.addHook('onReady', async () => handoff.sweeper.start());
   app.addHook('onClose', async () => handoff.sweeper.stop());
@@ -99,26 +98,30 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
     overflowNumber: config.overflowNumber,
-    onCallEnded: (callSid, status) => handoff.attendant.callEnded(callSid, status),
+    onCallEnded: async (callSid, status) => {
+      // Simulate mode then refuses updates of that call with 21220, as Twilio does.
+      deps.twilio.callEnded?.(callSid);
+      await handoff.callEnded.ended(callSid, status);
+    },
   });
   await app.register(queueRoutes, {
-    attendant: handoff.attendant,
+    handoff,
     renderer,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
     defaultLanguage: config.defaultLanguage,
+    overflowNumber: config.overflowNumber,
   });
   await app.register(agentApi, {
     agents: deps.agents ?? loadConfiguredAgents(config.agentsFile),
-    queue: deps.store.queue,
+    records: handoff.records,
     availability: deps.store.availability,
-    values: deps.store.values,
-    bridge,
-    outcomes,
+    bridge: handoff.bridge,
+    callbackFailures: handoff.callbackFailures,
     clock,
-    leaseMs: config.leaseSeconds * 1000,
     callsToday,
-    onClaimed: (claim) => metrics.claims.inc({ queue: claim.call.queue }),
+    log: logger,
+    onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

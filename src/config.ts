@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { languageSchema, type Language } from '../flows/vocabulary';
-import { businessHoursSchema, DEFAULT_TIMEZONE, timeZoneSchema, type BusinessHours } from './queue/business-hours';
+import { businessHoursSchema, DEFAULT_TIMEZONE, timeZoneSchema, type BusinessHours } from './hours/business-hours';
 
 /** Used only in simulate mode when no token is configured; the caller simulator signs with it too. */
 export const SIMULATE_DEV_AUTH_TOKEN = 'simulate-dev-auth-token-not-secret';
@@ -9,6 +9,8 @@ export type { Language };
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const seconds = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -28,7 +30,14 @@ const envSchema = z.object({
   BUSINESS_TIMEZONE: z.preprocess(emptyAsUndefined, z.string().default(DEFAULT_TIMEZONE).pipe(timeZoneSchema)),
   // A short clip: the wait TwiML announces the caller's position again each time it ends.
   HOLD_MUSIC_URL: z.preprocess(emptyAsUndefined, z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/ClockworkWaltz.mp3')),
-  LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(600).default(30)),
+  LEASE_SECONDS: seconds(5, 600, 30),
+  AGENT_RING_SECONDS: seconds(5, 120, 20),
+  CALLBACK_RING_SECONDS: seconds(5, 120, 30),
+  BRIDGE_RETRIES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(2)),
+  CALLBACK_ATTEMPTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10).default(3)),
+  CALLBACK_RETRY_SECONDS: seconds(10, 86_400, 120),
+  QUEUE_HEARTBEAT_SECONDS: seconds(30, 3600, 180),
+  WRAP_UP_WINDOW_SECONDS: seconds(60, 7 * 86_400, 43_200),
   // The wallet core API; without it the demo directory (WALLET_DATA_FILE, default data/demo-wallets.json) is used.
   WALLET_API_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   WALLET_API_TOKEN: optionalString,
@@ -63,8 +72,17 @@ export interface Config {
   businessHours: BusinessHours;
   businessTimeZone: string;
   holdMusicUrl: string;
-  /** How long an agent's claim may take to bridge before the caller goes back to the front. */
-  leaseSeconds: number;
+  /** The agent leg's lifecycle (SPEC §4.1): leases, rings, retries, heartbeat, wrap-up window. */
+  handoff: {
+    leaseSeconds: number;
+    agentRingSeconds: number;
+    callbackRingSeconds: number;
+    bridgeRetries: number;
+    callbackAttempts: number;
+    callbackRetrySeconds: number;
+    heartbeatSeconds: number;
+    wrapUpWindowSeconds: number;
+  };
   /** The agents data file (relative to the project root); undefined: data/agents.json. */
   agentsFile: string | undefined;
 }
@@ -84,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
 
   if (e.WALLET_API_URL && !e.WALLET_API_TOKEN) throw new ConfigError('WALLET_API_TOKEN: required when WALLET_API_URL is set');
+
+  // A lease shorter than the ring would hand the caller to a second agent while the first one's phone still rings.
+  if (e.LEASE_SECONDS <= e.AGENT_RING_SECONDS) {
+    throw new ConfigError(`LEASE_SECONDS: must be longer than AGENT_RING_SECONDS (${e.LEASE_SECONDS} <= ${e.AGENT_RING_SECONDS})`);
+  }
 
   if (mode === 'live') {
     if (!e.TWILIO_ACCOUNT_SID) throw new ConfigError('TWILIO_ACCOUNT_SID: required when TWILIO_MODE=live');
@@ -114,7 +137,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     businessHours: e.BUSINESS_HOURS,
     businessTimeZone: e.BUSINESS_TIMEZONE,
     holdMusicUrl: e.HOLD_MUSIC_URL,
-    leaseSeconds: e.LEASE_SECONDS,
+    handoff: {
+      leaseSeconds: e.LEASE_SECONDS,
+      agentRingSeconds: e.AGENT_RING_SECONDS,
+      callbackRingSeconds: e.CALLBACK_RING_SECONDS,
+      bridgeRetries: e.BRIDGE_RETRIES,
+      callbackAttempts: e.CALLBACK_ATTEMPTS,
+      callbackRetrySeconds: e.CALLBACK_RETRY_SECONDS,
+      heartbeatSeconds: e.QUEUE_HEARTBEAT_SECONDS,
+      wrapUpWindowSeconds: e.WRAP_UP_WINDOW_SECONDS,
+    },
     wallet: e.WALLET_API_URL
       ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
       : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },

@@ -11,30 +11,28 @@ import {
 import type { AgentAvailability } from '../agents/agent-availability';
 import { defaultAgentsFile, loadAgentDirectory, type AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
-import type { CallBridge } from '../handoff/call-bridge';
-import type { CallOutcomes } from '../handoff/call-outcomes';
-import { projectRoot } from '../project-root';
-import type { HumanQueue } from '../queue/human-queue';
-import type { KeyValueStore } from '../store/key-value-store';
-import { agentRoutes } from './agent-routes';
+import type { Logger } from 'pino';
 import type { CallsToday } from '../calls/calls-today';
-import { AgentHoldings } from './agent-holdings';
+import type { CallBridge } from '../handoff/agent-leg/call-bridge';
+import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
+import type { HandoffRecords } from '../handoff/record/handoff-records';
+import { projectRoot } from '../project-root';
+import { AgentEventHub } from './agent-events';
+import { agentRoutes } from './agent-routes';
 import { AgentWork, type AgentWorkDeps } from './agent-work';
 import { consoleRoutes } from './console-routes';
 import { docsRoutes } from './docs-routes';
 
 export interface AgentApiOptions {
   agents: AgentDirectory;
-  queue: HumanQueue;
+  records: HandoffRecords;
   availability: AgentAvailability;
-  values: KeyValueStore;
   bridge: CallBridge;
-  outcomes: CallOutcomes;
+  callbackFailures: CallbackFailures;
   clock: Clock;
-  /** How long a claim may wait for the agent to answer before the sweeper gives the caller back. */
-  leaseMs: number;
   /** "Earlier calls today" in the claim's context. */
   callsToday: CallsToday;
+  log: Logger;
   onClaimed?: AgentWorkDeps['onClaimed'];
 }
 
@@ -88,16 +86,24 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
   });
 
   const work = new AgentWork({
-    queue: options.queue,
+    records: options.records,
     availability: options.availability,
     bridge: options.bridge,
-    outcomes: options.outcomes,
+    callbackFailures: options.callbackFailures,
     callsToday: options.callsToday,
-    holdings: new AgentHoldings(options.values, options.queue),
     clock: options.clock,
-    leaseMs: options.leaseMs,
-    onClaimed: options.onClaimed,
+    ...(options.onClaimed ? { onClaimed: options.onClaimed } : {}),
   });
-  await app.register(agentRoutes, { agents: options.agents, work, queue: options.queue, availability: options.availability, clock: options.clock });
+  const events = new AgentEventHub(options.records, options.clock, options.log);
+  // Open event streams would keep the server from closing: end them first.
+  app.addHook('preClose', async () => events.stop());
+  await app.register(agentRoutes, {
+    agents: options.agents,
+    work,
+    records: options.records,
+    events,
+    availability: options.availability,
+    clock: options.clock,
+  });
   await app.register(consoleRoutes);
 }

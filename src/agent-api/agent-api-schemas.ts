@@ -83,6 +83,26 @@ export const claimResponseSchema = z.object({
   earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number today (local day of BUSINESS_TIMEZONE), whether or not they reached an agent'),
 });
 
+/** A hand-off record as an agent may read it (SPEC §5 `GET /agent/calls/{callSid}`): never a PIN or code. */
+export const handoffCallSchema = z.object({
+  callSid: z.string(),
+  state: z.enum(['waiting', 'offered', 'connected', 'ended', 'closed', 'callback-waiting', 'callback-dialling']),
+  queue: tierSchema,
+  agentId: z.string().nullable().describe('The agent holding the call, or who held it last'),
+  caller: maskedNumber,
+  language: languageSchema,
+  identityLevel,
+  intent: z.string(),
+  callbackRequested: z.boolean(),
+  note: z.string().nullable(),
+  queuedAt: z.string().describe('ISO 8601'),
+  connectedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  endReason: z.string().nullable(),
+  wrapUp: z.object({ note: z.string(), resolved: z.boolean(), at: z.string() }).nullable(),
+  survey: z.number().int().min(1).max(5).nullable(),
+});
+
 export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });
 
 export const errorSchema = z.object({ error: z.string(), message: z.string() });

@@ -7,6 +7,13 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/** EventSource cannot send headers: the event stream alone also takes `?token=`. */
+function streamToken(request: FastifyRequest): string | undefined {
+  if (request.routeOptions.url !== '/agent/events') return undefined;
+  const token = (request.query as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
 /**
  * Authenticates every request of the scope it is added to (SPEC §5: 401 without a valid token).
  * The agent is kept per request in a WeakMap rather than on a request decoration, so nothing
@@ -16,7 +23,7 @@ export function agentAuthentication(agents: AgentDirectory) {
   const authenticated = new WeakMap<FastifyRequest, Agent>();
 
   async function onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const agent = agents.authenticate(bearerToken(request.headers.authorization));
+    const agent = agents.authenticate(bearerToken(request.headers.authorization) ?? streamToken(request));
     if (!agent) {
       // Not awaited: a reply is thenable and resolves only once sent, after this hook returns.
       void reply

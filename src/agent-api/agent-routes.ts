@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
+import { TIERS } from '../../flows/vocabulary';
+import type { HandoffRecord } from '../handoff/record/handoff-record';
+import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { maskPhone } from '../logging/logger';
-import { TIERS, type HumanQueue, type ListedCall } from '../queue/human-queue';
+import type { AgentEventHub } from './agent-events';
 import { agentAuthentication } from './agent-auth';
 import {
   availabilityBodySchema,
@@ -15,6 +18,7 @@ import {
   errorSchema,
   escalationBodySchema,
   escalationResponseSchema,
+  handoffCallSchema,
   queuesResponseSchema,
   wrapUpBodySchema,
 } from './agent-api-schemas';
@@ -23,7 +27,8 @@ import type { AgentWork, CallActionResult } from './agent-work';
 export interface AgentRoutesOptions {
   agents: AgentDirectory;
   work: AgentWork;
-  queue: HumanQueue;
+  records: HandoffRecords;
+  events: AgentEventHub;
   availability: AgentAvailability;
   clock: Clock;
 }
@@ -39,18 +44,52 @@ function secondsSince(since: number, now: number): number {
   return Math.max(0, Math.floor((now - since) / 1000));
 }
 
-function waitingCaller(call: ListedCall, now: number) {
+function waitingCaller(call: HandoffRecord, position: number, now: number) {
   return {
     callSid: call.callSid,
-    position: call.position,
+    position,
     secondsWaited: secondsSince(call.waitingSince, now),
     caller: maskPhone(call.from),
     language: call.language,
     identityLevel: call.identityLevel,
     intent: call.intent,
     priority: call.priority,
-    callbackRequested: call.callbackRequested,
+    callbackRequested: call.callbackAsked,
   };
+}
+
+const iso = (at: number | undefined) => (at === undefined ? null : new Date(at).toISOString());
+
+/** A hand-off record as an agent sees it (handoffCallSchema). */
+export function handoffCall(record: HandoffRecord) {
+  return {
+    callSid: record.callSid,
+    state: record.state,
+    queue: record.queue,
+    agentId: record.agentId ?? record.agents.at(-1) ?? null,
+    caller: maskPhone(record.from),
+    language: record.language,
+    identityLevel: record.identityLevel,
+    intent: record.intent,
+    callbackRequested: record.callbackAsked,
+    note: record.note ?? null,
+    queuedAt: new Date(record.enqueuedAt).toISOString(),
+    connectedAt: iso(record.connectedAt),
+    endedAt: iso(record.endedAt),
+    endReason: record.endReason ?? null,
+    wrapUp: record.wrapUp ? { note: record.wrapUp.note, resolved: record.wrapUp.resolved, at: new Date(record.wrapUp.at).toISOString() } : null,
+    survey: record.survey ?? null,
+  };
+}
+
+/** Every queue with its first callers, as `GET /agent/queues` and the `queues` event give them. */
+export async function queuesBody(records: HandoffRecords, now: number) {
+  return Promise.all(
+    TIERS.map(async (tier) => {
+      const [callers, total] = await Promise.all([records.list(tier, LISTED_PER_QUEUE), records.depth(tier)]);
+      return { queue: tier, total, callers: callers.map((call, index) => waitingCaller(call, index + 1, now)) };
+    }),
+  );
 }
 
 /** 403/404/502 for an action on a call; `onDone` answers the success. */
@@ -61,7 +100,9 @@ function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, o
     case 'not-found':
       return reply.code(404).send({ error: 'Not Found', message: 'No such call is waiting for or talking to an agent' });
     case 'not-yours':
-      return reply.code(403).send({ error: 'Forbidden', message: 'This call is not connected to you' });
+      return reply.code(403).send({ error: 'Forbidden', message: 'This call is not yours' });
+    case 'conflict':
+      return reply.code(409).send({ error: 'Conflict', message: `The call is ${result.state}: this step no longer applies` });
     case 'bridge-failed':
       return reply.code(502).send({ error: 'Bad Gateway', message: 'Twilio refused to move the call; try again or tell a supervisor' });
   }
@@ -69,7 +110,7 @@ function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, o
 
 /** The five calls of SPEC §5 "Agents", every one behind the bearer token. */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
-  const { work, queue, availability, clock } = options;
+  const { work, records, availability, clock } = options;
   const auth = agentAuthentication(options.agents);
   app.addHook('onRequest', auth.onRequest);
   const unauthorized = { 401: errorSchema.describe('Missing or invalid bearer token') };
@@ -92,13 +133,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     },
     async (request) => {
       const agent = auth.agentOf(request);
-      const now = clock.now();
-      const queues = await Promise.all(
-        TIERS.map(async (tier) => {
-          const [callers, total] = await Promise.all([queue.list(tier, LISTED_PER_QUEUE), queue.depth(tier)]);
-          return { queue: tier, total, callers: callers.map((call) => waitingCaller(call, now)) };
-        }),
-      );
+      const queues = await queuesBody(records, clock.now());
       const available = await availability.isAvailable(agent.id);
       return { agent: { id: agent.id, name: agent.name, tiers: agent.tiers, available }, queues };
     },
@@ -157,11 +192,14 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
             message: `You are still holding caller ${result.callSid}: wrap up or escalate that call first`,
           });
         case 'bridge-failed':
-          return reply
-            .code(502)
-            .send({ error: 'Bad Gateway', message: 'Could not connect the caller to you; the caller is back at the front of the queue' });
+          return reply.code(502).send({
+            error: 'Bad Gateway',
+            message: result.terminal
+              ? 'Twilio refused the call for good (the caller is gone or the number cannot be called); take the next caller'
+              : 'Could not connect the caller to you; the caller is back in line',
+          });
         case 'claimed': {
-          const { call, waitedMs } = result.claim;
+          const { record: call, waitedMs } = result.claim;
           return reply.code(200).send({
             callSid: call.callSid,
             queue: call.queue,
@@ -172,7 +210,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
             intent: call.intent,
             subject: call.subject,
             priority: call.priority,
-            callbackRequested: call.callbackRequested,
+            callbackRequested: call.callbackAsked,
             note: call.note,
             secondsWaited: Math.floor(waitedMs / 1000),
             earlierCallsToday: result.earlierCallsToday,
@@ -197,6 +235,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
           ...unauthorized,
           403: errorSchema.describe('Not your call'),
           404: errorSchema.describe('Unknown call'),
+          409: errorSchema.describe('The call is not connected (already wrapped up, escalated, or still ringing)'),
           502: errorSchema.describe('Queued in tier2, but Twilio refused to move the call'),
         },
       },
@@ -217,18 +256,60 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
         params: callParamsSchema,
         body: wrapUpBodySchema,
         response: {
-          204: noContent.describe('Wrap-up stored; the caller hears the survey'),
+          204: noContent.describe('Wrap-up stored; the caller hears the survey if still on the line'),
           400: errorSchema,
           ...unauthorized,
           403: errorSchema.describe('Not your call'),
           404: errorSchema.describe('Unknown call'),
-          502: errorSchema.describe('Wrap-up stored, but Twilio refused to move the caller to the survey'),
+          409: errorSchema.describe('Already wrapped up or escalated, or the wrap-up window has passed'),
         },
       },
     },
     async (request, reply) => {
       const result = await work.wrapUp(auth.agentOf(request), request.params.callSid, request.body, request.log);
       return answerCallAction(reply, result, () => reply.code(204).send(null));
+    },
+  );
+
+  app.get(
+    '/agent/calls/:callSid',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The hand-off record of a call one holds or held',
+        params: callParamsSchema,
+        response: {
+          200: handoffCallSchema,
+          ...unauthorized,
+          403: errorSchema.describe('A call this agent never held'),
+          404: errorSchema.describe('No record of this call'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await work.call(auth.agentOf(request), request.params.callSid);
+      return answerCallAction(reply, result, (record) => reply.code(200).send(handoffCall(record)));
+    },
+  );
+
+  app.get(
+    '/agent/events',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Server-Sent Events: `queues` whenever a queue changes, `call` whenever one of your calls changes state',
+        description:
+          'text/event-stream. The token may also be given as `?token=` (EventSource cannot send headers). ' +
+          'The first events are the current queues and your current call; a comment line every 15 s keeps the stream open.',
+        querystring: z.object({ token: z.string().optional().describe('The bearer token, for EventSource') }),
+        response: { ...unauthorized },
+      },
+    },
+    async (request, reply) => {
+      await options.events.stream(auth.agentOf(request), request, reply);
+      return reply;
     },
   );
 };

@@ -1,7 +1,7 @@
 import type { EffectHandlers } from '../calls/effects';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
-import type { BusinessHours } from '../queue/business-hours';
-import { hoursText } from './hours-text';
+import type { BusinessHours } from '../hours/business-hours';
+import { hoursText } from '../hours/hours-text';
 import type { QueueDesk } from './queue-desk';
 
 /** The effects the after-hours menu (flows/after-hours-menu.ts) requests. */
@@ -18,8 +18,7 @@ export function handoffEffects(
     }),
     'handoff.requestCallback': async (_args, { session }) => {
       if (!session.handoff) return { outcome: 'unavailable' };
-      await desk.requestCallback(session, session.handoff);
-      return { outcome: 'ok' };
+      return { outcome: await desk.requestCallback(session, session.handoff) };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Tier } from '../queue/human-queue';
+import type { Tier } from '../../flows/vocabulary';
 
 /**
  * What happens to callers on their way to an agent, for logs now and metrics later: the metrics

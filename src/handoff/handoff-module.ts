@@ -6,16 +6,21 @@ import type { Store } from '../store/store';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import type { WebhookUrls } from '../twilio/webhook-urls';
-import type { CallOutcomes } from './call-outcomes';
+import { AgentLegWebhooks } from './agent-leg/agent-leg-webhooks';
+import type { CallBridge } from './agent-leg/call-bridge';
+import { TwilioCallBridge } from './agent-leg/twilio-call-bridge';
+import { CallEnded } from './call-ended';
+import { CallbackFailures } from './callbacks/callback-failures';
 import { CallerHistory } from './caller-history';
 import { CallLegs } from './call-legs';
 import { handoffEffects } from './handoff-effects';
 import { loggingHandoffEvents, type HandoffEvents } from './handoff-events';
-import { LeaseSweeper } from './lease-sweeper';
-import { QueueAttendant } from './queue-attendant';
+import { HandoffSweeper } from './handoff-sweeper';
 import { QueueDesk } from './queue-desk';
-import { StoreCallOutcomes } from './store-call-outcomes';
-import { TwilioCallBridge } from './twilio-call-bridge';
+import { HandoffRecords } from './record/handoff-records';
+import type { HandoffRules } from './record/handoff-rules';
+import { Survey } from './survey/survey';
+import { WaitingRoom } from './waiting-room/waiting-room';
 
 export interface HandoffModuleDeps {
   config: Config;
@@ -26,15 +31,41 @@ export interface HandoffModuleDeps {
   urls: WebhookUrls;
   clock: Clock;
   log: Logger;
-  outcomes?: CallOutcomes;
   events?: HandoffEvents;
+  /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
+  bridge?: CallBridge;
 }
 
-/** The caller's side of the hand-off, built once per app: desk, menu effects, webhooks, sweeper. */
+/** SPEC §4.1's timings from configuration. */
+export function handoffRules(config: Config): HandoffRules {
+  const h = config.handoff;
+  return {
+    leaseMs: h.leaseSeconds * 1000,
+    callbackLeaseMs: (h.callbackRingSeconds + 10) * 1000,
+    bridgeRetries: h.bridgeRetries,
+    callbackAttempts: h.callbackAttempts,
+    callbackRetryMs: h.callbackRetrySeconds * 1000,
+    heartbeatMs: h.heartbeatSeconds * 1000,
+    wrapUpWindowMs: h.wrapUpWindowSeconds * 1000,
+    // Beyond the longest life a record can have: a callback until the end of the next business
+    // day (at most a week without opening hours), then the wrap-up window, then reports.
+    recordTtlMs: (8 * 86_400 + h.wrapUpWindowSeconds) * 1000,
+  };
+}
+
+/**
+ * The hand-off, built once per app, room by room: the records, the desk and its menu effects,
+ * the waiting room, the agent leg (its webhooks and the bridge), callbacks, the survey, the end
+ * of a call, and the sweeper of the records' timers.
+ */
 export function createHandoffModule(deps: HandoffModuleDeps) {
   const { config, store, clock, log } = deps;
+  const records = new HandoffRecords(store.handoffs, handoffRules(config), clock);
+  const legs = new CallLegs(store.values);
+  const events = deps.events ?? loggingHandoffEvents(log);
+  const callbackFailures = new CallbackFailures(deps.twilio, deps.catalogue, log);
   const desk = new QueueDesk({
-    queue: store.queue,
+    records,
     history: new CallerHistory(store.values),
     clock,
     businessHours: config.businessHours,
@@ -42,23 +73,50 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     overflowNumber: config.overflowNumber,
     log,
   });
-  const effects = handoffEffects(desk, deps.catalogue, config.businessHours);
-  const attendant = new QueueAttendant({
-    queue: store.queue,
-    legs: new CallLegs(store.values),
-    outcomes: deps.outcomes ?? new StoreCallOutcomes(store.values),
-    events: deps.events ?? loggingHandoffEvents(log),
+  const waitingRoom = new WaitingRoom({
+    records,
+    legs,
+    events,
     clock,
+    businessHours: config.businessHours,
+    timeZone: config.businessTimeZone,
     defaultLanguage: config.defaultLanguage,
-    overflowNumber: config.overflowNumber,
     log,
   });
-  return { desk, effects, attendant, sweeper: new LeaseSweeper(store.queue, clock, log) };
+  const agentLeg = new AgentLegWebhooks({
+    records,
+    availability: store.availability,
+    callbackFailures,
+    events,
+    defaultLanguage: config.defaultLanguage,
+    log,
+  });
+  const bridge =
+    deps.bridge ??
+    new TwilioCallBridge({
+      twilio: deps.twilio,
+      renderer: deps.renderer,
+      urls: deps.urls,
+      values: store.values,
+      log,
+      agentRingSeconds: config.handoff.agentRingSeconds,
+      callbackRingSeconds: config.handoff.callbackRingSeconds,
+    });
+  // In live mode a quiet caller is only closed once Twilio says the call is over (SPEC §4.1).
+  const callStatus = deps.twilio.mode === 'live' ? deps.twilio.callStatus?.bind(deps.twilio) : undefined;
+  const stillQueued = callStatus && (async (callSid: string) => ['queued', 'ringing', 'in-progress'].includes(await callStatus(callSid)));
+  return {
+    records,
+    desk,
+    effects: handoffEffects(desk, deps.catalogue, config.businessHours),
+    waitingRoom,
+    agentLeg,
+    survey: new Survey(records, events, log),
+    callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),
+    callbackFailures,
+    bridge,
+    sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
+  };
 }
 
-/** The bridge and outcomes the agent API uses (AppDeps.bridge / AppDeps.outcomes). */
-export function createAgentSide(deps: Omit<HandoffModuleDeps, 'outcomes' | 'events'>) {
-  const { store } = deps;
-  const bridge = new TwilioCallBridge({ twilio: deps.twilio, renderer: deps.renderer, urls: deps.urls, values: store.values, log: deps.log });
-  return { bridge, outcomes: new StoreCallOutcomes(store.values) };
-}
+export type HandoffModule = ReturnType<typeof createHandoffModule>;

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEvents } from '../calls/call-events';
 import type { HandoffEvents } from '../handoff/handoff-events';
-import type { HumanQueue, Tier } from '../queue/human-queue';
-import { TIERS } from '../queue/human-queue';
+import { TIERS, type Tier } from '../../flows/vocabulary';
+import type { HandoffStore } from '../handoff/record/handoff-store';
 
 /**
  * The contact centre's numbers for Prometheus (`GET /metrics`). One registry per app, so two
@@ -63,7 +63,7 @@ export class HotlineMetrics {
     registers: [this.registry],
   });
 
-  constructor(queue?: HumanQueue) {
+  constructor(queue?: Pick<HandoffStore, 'depth'>) {
     collectDefaultMetrics({ register: this.registry });
     if (queue) {
       // Read at scrape time from the shared queue, so every instance reports the same depth.

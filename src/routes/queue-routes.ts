@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Language } from '../config';
-import type { QueueAttendant } from '../handoff/queue-attendant';
-import type { Answer, Delivery } from '../twilio/answer';
-import type { TwimlRenderer } from '../twilio/twiml-renderer';
+import type { HandoffModule } from '../handoff/handoff-module';
+import { answer, type Answer, type Delivery } from '../twilio/answer';
 import { acceptTwilioWebhooks, parseWebhook } from '../twilio/twilio-webhooks';
+import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import { agentLegQuery, callFields, dialEndedFields, gatherFields, queueLeftFields, surveyQuery } from '../twilio/webhook-bodies';
 
 export interface QueueRoutesOptions {
-  attendant: QueueAttendant;
+  handoff: HandoffModule;
   renderer: TwimlRenderer;
   publicBaseUrl: string;
   authToken: string;
   defaultLanguage: Language;
+  overflowNumber: string | undefined;
 }
 
 /**
@@ -20,10 +21,10 @@ export interface QueueRoutesOptions {
  * not dropped (see each fallback).
  */
 export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOptions): Promise<void> {
-  const { attendant, renderer } = options;
+  const { handoff, renderer } = options;
   await acceptTwilioWebhooks(app, options);
 
-  async function answer(request: FastifyRequest, reply: FastifyReply, delivery: Delivery, work: () => Promise<Answer>, fallback: () => Answer) {
+  async function reply(request: FastifyRequest, response: FastifyReply, delivery: Delivery, work: () => Promise<Answer>, fallback: () => Answer) {
     let xml: string;
     try {
       xml = renderer.render(await work(), delivery);
@@ -31,55 +32,68 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
       request.log.error({ err: error }, 'hand-off webhook failed inside; using its fallback');
       xml = renderer.render(fallback(), delivery);
     }
-    return reply.type('text/xml; charset=utf-8').send(xml);
+    return response.type('text/xml; charset=utf-8').send(xml);
   }
 
+  /** When the hand-off cannot hold the caller: a person on the overflow line, or an apology. */
+  const lost = (language: Language): Answer =>
+    options.overflowNumber
+      ? answer(language, [{ key: 'queue.overflow' }], { kind: 'dial', number: options.overflowNumber })
+      : answer(language, [{ key: 'error.apology' }, { key: 'call.goodbye' }], { kind: 'hangup' });
   // While waiting, a failure only skips one announcement: the caller keeps waiting, with music.
-  const keepWaiting = () => attendant.holdOn(options.defaultLanguage);
-  const toOverflow = () => attendant.lost(options.defaultLanguage);
+  const keepWaiting = () => answer(options.defaultLanguage, [], { kind: 'hold' });
+  const toOverflow = () => lost(options.defaultLanguage);
+  // The conversation matters more than the bookkeeping: the agent's leg connects anyway.
+  const connectAnyway = () => answer(options.defaultLanguage, [], { kind: 'done' });
 
-  app.post('/voice/queue/wait', async (request, reply) => {
-    const body = parseWebhook(callFields, request.body, request, reply);
-    if (!body) return reply;
-    return answer(request, reply, 'waitUrl', () => attendant.wait(body.CallSid), keepWaiting);
+  app.post('/voice/queue/wait', async (request, response) => {
+    const body = parseWebhook(callFields, request.body, request, response);
+    if (!body) return response;
+    return reply(request, response, 'waitUrl', () => handoff.waitingRoom.wait(body.CallSid), keepWaiting);
   });
 
-  app.post('/voice/queue/wait-key', async (request, reply) => {
-    const body = parseWebhook(gatherFields, request.body, request, reply);
-    if (!body) return reply;
-    return answer(request, reply, 'waitUrl', () => attendant.waitKey(body.CallSid, body.Digits ?? ''), keepWaiting);
+  app.post('/voice/queue/wait-key', async (request, response) => {
+    const body = parseWebhook(gatherFields, request.body, request, response);
+    if (!body) return response;
+    return reply(request, response, 'waitUrl', () => handoff.waitingRoom.waitKey(body.CallSid, body.Digits ?? ''), keepWaiting);
   });
 
-  app.post('/voice/queue/left', async (request, reply) => {
-    const body = parseWebhook(queueLeftFields, request.body, request, reply);
-    if (!body) return reply;
-    return answer(request, reply, 'webhook', () => attendant.left(body.CallSid, body.QueueResult), toOverflow);
+  app.post('/voice/queue/left', async (request, response) => {
+    const body = parseWebhook(queueLeftFields, request.body, request, response);
+    if (!body) return response;
+    return reply(request, response, 'webhook', () => handoff.waitingRoom.left(body.CallSid, body.QueueResult, lost), toOverflow);
   });
 
-  app.post('/voice/agent/answered', async (request, reply) => {
-    const body = parseWebhook(callFields, request.body, request, reply);
-    const query = body && parseWebhook(agentLegQuery, request.query, request, reply);
-    if (!query) return reply;
-    return answer(request, reply, 'webhook', () => attendant.agentAnswered(query.call, query.agent, query.waited), () => attendant.connectAnyway());
+  app.post('/voice/agent/answered', async (request, response) => {
+    const body = parseWebhook(callFields, request.body, request, response);
+    const query = body && parseWebhook(agentLegQuery, request.query, request, response);
+    if (!query) return response;
+    return reply(request, response, 'webhook', () => handoff.agentLeg.agentAnswered(query.call, query.agent, query.token, query.waited), connectAnyway);
   });
 
-  app.post('/voice/agent/dial-ended', async (request, reply) => {
-    const body = parseWebhook(dialEndedFields, request.body, request, reply);
-    const query = body && parseWebhook(agentLegQuery, request.query, request, reply);
-    if (!body || !query) return reply;
-    return answer(request, reply, 'webhook', () => attendant.dialEnded(body.CallSid, query.call, query.agent, body.DialCallStatus), toOverflow);
-  });
-
-  app.post('/voice/survey', async (request, reply) => {
-    const body = parseWebhook(gatherFields, request.body, request, reply);
-    const query = body && parseWebhook(surveyQuery, request.query, request, reply);
-    if (!body || !query) return reply;
-    return answer(
+  app.post('/voice/agent/dial-ended', async (request, response) => {
+    const body = parseWebhook(dialEndedFields, request.body, request, response);
+    const query = body && parseWebhook(agentLegQuery, request.query, request, response);
+    if (!body || !query) return response;
+    return reply(
       request,
-      reply,
+      response,
       'webhook',
-      () => attendant.survey(query.call, query.attempt, query.lang, body.Digits || undefined),
-      () => attendant.goodbye(query.lang),
+      () => handoff.agentLeg.dialEnded(body.CallSid, query.call, query.agent, query.token, body.DialCallStatus, lost),
+      toOverflow,
+    );
+  });
+
+  app.post('/voice/survey', async (request, response) => {
+    const body = parseWebhook(gatherFields, request.body, request, response);
+    const query = body && parseWebhook(surveyQuery, request.query, request, response);
+    if (!body || !query) return response;
+    return reply(
+      request,
+      response,
+      'webhook',
+      () => handoff.survey.answered(query.call, query.attempt, query.lang, body.Digits || undefined),
+      () => answer(query.lang, [{ key: 'call.goodbye' }], { kind: 'hangup' }),
     );
   });
 }

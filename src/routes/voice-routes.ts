@@ -15,7 +15,7 @@ export interface VoiceRoutesOptions {
   authToken: string;
   defaultLanguage: Language;
   overflowNumber?: string;
-  /** Told of every ended call, so a caller waiting for an agent leaves the queue at once. */
+  /** Told of every ended call that went towards an agent, so a waiting caller leaves the queue at once. */
   onCallEnded?: (callSid: string, status: string) => Promise<void>;
 }
 
@@ -119,7 +119,9 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
       try {
         await options.onCallEnded?.(body.CallSid, body.CallStatus);
       } catch (error) {
-        request.log.error({ err: error }, 'could not take the ended call out of the human queue');
+        // SPEC §4.1: Twilio may retry a 503; a lost hang-up would otherwise wait for the ghost reaper.
+        request.log.error({ err: error }, 'could not record the hang-up in the hand-off; answering 503 so Twilio retries');
+        return reply.code(503).send();
       }
     }
     return reply.code(204).send();

@@ -3,9 +3,9 @@ import type { AgentAvailability } from '../agents/agent-availability';
 import { MemoryAgentAvailability } from '../agents/memory-agent-availability';
 import { RedisAgentAvailability } from '../agents/redis-agent-availability';
 import type { Clock } from '../clock';
-import type { HumanQueue } from '../queue/human-queue';
-import { MemoryHumanQueue } from '../queue/memory-human-queue';
-import { RedisHumanQueue } from '../queue/redis-human-queue';
+import type { HandoffStore } from '../handoff/record/handoff-store';
+import { MemoryHandoffStore } from '../handoff/record/memory-handoff-store';
+import { RedisHandoffStore } from '../handoff/record/redis-handoff-store';
 import type { KeyValueStore } from './key-value-store';
 import { MemoryKeyValueStore } from './memory-key-value-store';
 import { MemorySessionStore } from './memory-session-store';
@@ -23,7 +23,8 @@ export interface Store {
   readonly kind: 'redis' | 'memory';
   readonly sessions: SessionStore;
   readonly values: KeyValueStore;
-  readonly queue: HumanQueue;
+  /** The hand-off records: the human queue and every call handed to agents. */
+  readonly handoffs: HandoffStore;
   readonly availability: AgentAvailability;
   /** Resolves when the backing store answers; rejects fast when it does not. */
   ping(): Promise<void>;
@@ -36,7 +37,7 @@ export function createRedisStore(redis: Redis, prefix: string): Store {
     kind: 'redis',
     sessions: new RedisSessionStore(redis, keys),
     values: new RedisKeyValueStore(redis, keys),
-    queue: new RedisHumanQueue(redis, prefix),
+    handoffs: new RedisHandoffStore(redis, prefix),
     availability: new RedisAgentAvailability(redis, prefix),
     ping: async () => {
       await redis.ping();
@@ -60,7 +61,7 @@ export function createMemoryStore(clock: Clock): Store {
     kind: 'memory',
     sessions,
     values,
-    queue: new MemoryHumanQueue(),
+    handoffs: new MemoryHandoffStore(clock),
     availability: new MemoryAgentAvailability(),
     ping: async () => undefined,
     close: async () => clearInterval(sweeper),

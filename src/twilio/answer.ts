@@ -26,7 +26,7 @@ export type Onward =
   /** Out of Twilio's waiting room: its `<Enqueue action>` then decides what happens. */
   | { kind: 'leave' }
   /** The caller's leg rings the agent; `callSid` ties both legs' webhooks to the hand-off. */
-  | { kind: 'connectAgent'; callSid: string; agentId: string; target: DialTarget; waitedMs: number; ringSeconds: number }
+  | { kind: 'connectAgent'; callSid: string; agentId: string; token: string; target: DialTarget; waitedMs: number; ringSeconds: number }
   /** The one-question satisfaction survey; `attempt` bounds the asking. */
   | { kind: 'survey'; callSid: string; attempt: number }
   /** Straight to a number (the overflow line when our queue cannot take the caller). */

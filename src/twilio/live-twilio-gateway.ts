@@ -42,9 +42,15 @@ export class LiveTwilioGateway implements TwilioGateway {
         from: this.fromNumber,
         ...(call.twiml ? { twiml: call.twiml } : { url: call.url! }),
         ...(call.statusCallback ? { statusCallback: call.statusCallback } : {}),
+        ...(call.timeoutSeconds ? { timeout: call.timeoutSeconds } : {}),
       }),
     );
     return created.sid;
+  }
+
+  async callStatus(callSid: string): Promise<string> {
+    const call = await classified('call', () => this.client.calls(callSid).fetch());
+    return call.status;
   }
 }
 

@@ -104,6 +104,12 @@ export class PatientTwilioGateway implements TwilioGateway {
     this.inner.callEnded?.(callSid);
   }
 
+  /** Asked by the sweeper, never by a webhook: no budget. */
+  async callStatus(callSid: string): Promise<string> {
+    if (!this.inner.callStatus) throw new Error('this gateway cannot tell a call\'s status');
+    return this.inner.callStatus(callSid);
+  }
+
   /** Resolves when no request is running in the background (tests; a graceful shutdown). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);

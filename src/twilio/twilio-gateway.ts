@@ -27,6 +27,8 @@ export interface OutboundCall {
   statusCallback?: string;
   /** The call this one is made for (a callback request), for logs and the outbox. */
   forCallSid?: string;
+  /** How long the callee's phone rings before Twilio gives up (CALLBACK_RING_SECONDS). */
+  timeoutSeconds?: number;
 }
 
 export interface TwilioGateway {
@@ -40,4 +42,6 @@ export interface TwilioGateway {
    * updates of that call with 21220, as Twilio does; the live gateway needs no telling.
    */
   callEnded?(callSid: string): void;
+  /** Twilio's status of a call (`queued`, `in-progress`, `completed`, …); live mode only (the ghost check). */
+  callStatus?(callSid: string): Promise<string>;
 }

@@ -76,13 +76,13 @@ export class TwimlRenderer {
       case 'leave':
         return [...said, { verb: 'Leave' }];
       case 'connectAgent': {
-        const { callSid, agentId, target, waitedMs } = answer;
-        const answered = { url: this.urls.agentAnswered(callSid, agentId, waitedMs), method: 'POST' };
+        const { callSid, agentId, token, target, waitedMs } = answer;
+        const answered = { url: this.urls.agentAnswered(callSid, agentId, token, waitedMs), method: 'POST' };
         const leg: TwimlNode =
           target.kind === 'client'
             ? { verb: 'Client', attributes: answered, text: target.identity }
             : { verb: 'Number', attributes: answered, text: target.number };
-        const dial = { action: this.urls.dialEnded(callSid, agentId), method: 'POST', timeout: answer.ringSeconds };
+        const dial = { action: this.urls.dialEnded(callSid, agentId, token), method: 'POST', timeout: answer.ringSeconds };
         return [...said, { verb: 'Dial', attributes: dial, children: [leg] }];
       }
       case 'survey': {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageSchema } from '../../flows/vocabulary';
 
 /**
  * The fields of Twilio's posts that the hotline reads. Twilio adds fields over time: unknown ones
@@ -44,15 +45,16 @@ export const dialEndedFields = callFields.extend({ DialCallStatus: z.string().ma
 
 const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/);
 
-/** The queued call and agent that the server wrote into the agent-leg URLs. */
+/** The queued call, agent and claim that the server wrote into the agent-leg URLs. */
 export const agentLegQuery = z.object({
   call: callSid,
   agent: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
+  token: z.string().regex(/^[0-9a-f-]{36}$/),
   waited: z.coerce.number().int().min(0).catch(0),
 });
 
 export const surveyQuery = z.object({
   call: callSid,
   attempt: z.coerce.number().int().min(1).max(10).catch(1),
-  lang: z.enum(['zh-CN', 'en-US']).catch('zh-CN'),
+  lang: languageSchema.catch('zh-CN'),
 });

@@ -45,15 +45,15 @@ export class WebhookUrls {
 
   /**
    * Requested on the agent's leg when they answer. `call` is the queued call (a callback is a
-   * different leg); `waited` is the claim's wait, recorded for the estimated wait time.
+   * different leg), `token` the claim it answers; `waited` is the claim's wait, for the estimate.
    */
-  agentAnswered(callSid: string, agentId: string, waitedMs: number): string {
-    return `${this.base}/voice/agent/answered?${query({ call: callSid, agent: agentId, waited: String(waitedMs) })}`;
+  agentAnswered(callSid: string, agentId: string, token: string, waitedMs: number): string {
+    return `${this.base}/voice/agent/answered?${query({ call: callSid, agent: agentId, token, waited: String(waitedMs) })}`;
   }
 
   /** `<Dial action>` on the caller's leg when the agent's leg ends. */
-  dialEnded(callSid: string, agentId: string): string {
-    return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId })}`;
+  dialEnded(callSid: string, agentId: string, token: string): string {
+    return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId, token })}`;
   }
 
   /**

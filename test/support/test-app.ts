@@ -6,6 +6,7 @@ import { buildApp, type AppDeps } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { loggerOptions } from '../../src/logging/logger';
+import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
 import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
@@ -17,15 +18,7 @@ export const TEST_AUTH_TOKEN = 'test-auth-token';
 
 export const catalogue = PromptCatalogue.load(path.join(__dirname, '../../prompts'));
 
-export class ManualClock implements Clock {
-  constructor(public time = Date.parse('2026-11-25T10:00:00+08:00')) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
+export { ManualClock };
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({

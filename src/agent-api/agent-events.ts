@@ -1,0 +1,109 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import type { Agent } from '../agents/agent-directory';
+import type { Clock } from '../clock';
+import type { HandoffRecords } from '../handoff/record/handoff-records';
+import type { RecordChange } from '../handoff/record/handoff-store';
+import { handoffCall, queuesBody } from './agent-routes';
+
+/** A comment line this often keeps proxies from closing a quiet stream (SPEC §5). */
+const HEARTBEAT_MS = 15_000;
+/** Changes within this long are sent as one `queues` event. */
+const QUEUES_COALESCE_MS = 100;
+
+interface Listener {
+  agent: Agent;
+  send(event: string, data: unknown): void;
+  end(): void;
+}
+
+/**
+ * `GET /agent/events`: what changed, pushed to every agent console connected to this instance.
+ * Every instance hears every record change (the store publishes each applied step), so a
+ * console sees the queues and its calls change whichever instance served the step.
+ */
+export class AgentEventHub {
+  private readonly listeners = new Set<Listener>();
+  private unsubscribe: (() => void) | undefined;
+  private queuesTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly records: HandoffRecords,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe ??= await this.records.onChange((change) => this.changed(change));
+  }
+
+  /** Ends every stream, so the server can close. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.queuesTimer);
+    for (const listener of this.listeners) listener.end();
+    this.listeners.clear();
+  }
+
+  async stream(agent: Agent, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    await this.start();
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const listener: Listener = {
+      agent,
+      send: (event, data) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+      end: () => {
+        clearInterval(heartbeat);
+        raw.end();
+      },
+    };
+    this.listeners.add(listener);
+    request.raw.on('close', () => {
+      clearInterval(heartbeat);
+      this.listeners.delete(listener);
+    });
+    listener.send('queues', { queues: await queuesBody(this.records, this.clock.now()) });
+    const held = await this.records.heldBy(agent.id);
+    const record = held && (await this.records.get(held));
+    if (record) listener.send('call', handoffCall(record));
+  }
+
+  private changed(change: RecordChange): void {
+    if (this.listeners.size === 0) return;
+    this.queuesTimer ??= setTimeout(() => {
+      this.queuesTimer = undefined;
+      void this.sendQueues();
+    }, QUEUES_COALESCE_MS);
+    void this.sendCall(change.callSid);
+  }
+
+  private async sendQueues(): Promise<void> {
+    try {
+      const body = { queues: await queuesBody(this.records, this.clock.now()) };
+      for (const listener of this.listeners) listener.send('queues', body);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not send the queues to the consoles');
+    }
+  }
+
+  /** To every console of an agent who held this call. */
+  private async sendCall(callSid: string): Promise<void> {
+    try {
+      const record = await this.records.get(callSid);
+      if (!record) return;
+      for (const listener of this.listeners) {
+        if (record.agents.includes(listener.agent.id)) listener.send('call', handoffCall(record));
+      }
+    } catch (error) {
+      this.log.warn({ err: error, callSid }, 'could not send a call change to the consoles');
+    }
+  }
+}

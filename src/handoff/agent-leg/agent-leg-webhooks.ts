@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { Language } from '../../../flows/vocabulary';
+import type { AgentAvailability } from '../../agents/agent-availability';
+import { answer, type Answer } from '../../twilio/answer';
+import type { CallbackFailures } from '../callbacks/callback-failures';
+import type { HandoffEvents } from '../handoff-events';
+import type { HandoffRecords } from '../record/handoff-records';
+
+export interface AgentLegWebhooksDeps {
+  records: HandoffRecords;
+  availability: AgentAvailability;
+  callbackFailures: CallbackFailures;
+  events: HandoffEvents;
+  defaultLanguage: Language;
+  log: Logger;
+}
+
+/** How often, and how far apart, an answer that hit a store blip is recorded again in the background. */
+const RECONCILE_ATTEMPTS = 5;
+const RECONCILE_DELAY_MS = 1000;
+
+/**
+ * The caller-side webhooks of the agent leg: the agent answering (on the agent's leg) and the
+ * caller's `<Dial action>` when the agent's leg ends or never connected. Each carries the claim's
+ * token, so a late webhook of an earlier claim changes nothing.
+ */
+export class AgentLegWebhooks {
+  constructor(private readonly deps: AgentLegWebhooksDeps) {}
+
+  /**
+   * The agent answered. Answering empty TwiML completes the bridge; a claim that is no longer this
+   * one (lapsed, the caller hung up) refuses the agent's leg. Once answered the call is connected
+   * and never offered again: a store blip while recording it is retried in the background, and
+   * the caller is connected anyway.
+   */
+  async agentAnswered(callSid: string, agentId: string, token: string, waitedMs: number): Promise<Answer> {
+    const { records, log } = this.deps;
+    const connect = answer(this.deps.defaultLanguage, [], { kind: 'done' });
+    try {
+      const result = await records.answered(callSid, token);
+      if (result.kind === 'done') {
+        await records.recordWait(result.record.queue, waitedMs);
+        this.deps.events.onConnected({ callSid, queue: result.record.queue, agentId, waitedMs });
+        return connect;
+      }
+      const record = await records.get(callSid);
+      // Twilio asked twice: the first answer already connected this claim.
+      if (record?.state === 'connected' && record.token === token) return connect;
+      log.warn({ callSid, agentId, refused: result.refused }, 'agent answered a claim that is no longer theirs');
+      return answer(this.deps.defaultLanguage, [], { kind: 'hangup' });
+    } catch (error) {
+      log.error({ err: error, callSid, agentId }, 'could not record the answer; connecting anyway and recording it in the background');
+      this.reconcile(callSid, token, RECONCILE_ATTEMPTS);
+      return connect;
+    }
+  }
+
+  /**
+   * `<Dial action>` on the caller's leg (or a callback's leg): the agent's leg ended. Completed: the
+   * conversation is over — the caller hears the survey, or waits again after an escalation. Not
+   * answered, busy, failed: a transient bridge failure of this claim (the agent's phone rang out
+   * and the agent is marked away).
+   */
+  async dialEnded(legSid: string, callSid: string, agentId: string, token: string, status: string, lost: (language: Language) => Answer): Promise<Answer> {
+    const { records } = this.deps;
+    const record = await records.get(callSid);
+    const language = record?.language ?? this.deps.defaultLanguage;
+    if (!record) return lost(language);
+    if (status === 'completed') {
+      if (record.state === 'waiting') return answer(language, [], { kind: 'enqueue', queue: record.queue });
+      if (record.state === 'connected') await records.agentHungUp(callSid, agentId);
+      const surveyed = await records.surveyStarted(callSid);
+      return surveyed.kind === 'done' ? answer(language, [], { kind: 'survey', callSid, attempt: 1 }) : answer(language, [], { kind: 'done' });
+    }
+    this.deps.events.onBridgeFailed({ callSid, agentId, status });
+    if (status === 'no-answer') {
+      await this.deps.availability.set(agentId, false);
+      this.deps.log.warn({ callSid, agentId }, 'agent did not answer; marked away');
+    }
+    const failed = await records.bridgeFailed(callSid, token, false);
+    const after = failed.kind === 'done' ? failed.record : await records.get(callSid);
+    const isCallbackLeg = legSid !== callSid;
+    if (after?.state === 'closed' && after.endReason === 'callback-failed') {
+      await this.deps.callbackFailures.notify(after);
+      return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
+    }
+    if (isCallbackLeg) return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
+    if (after?.state === 'waiting') return answer(language, [{ key: 'queue.requeued' }], { kind: 'enqueue', queue: after.queue });
+    return lost(language);
+  }
+
+  private reconcile(callSid: string, token: string, attemptsLeft: number): void {
+    if (attemptsLeft <= 0) return;
+    setTimeout(() => {
+      this.deps.records.answered(callSid, token).then(
+        () => this.deps.log.info({ callSid }, 'answer recorded after a store blip'),
+        () => this.reconcile(callSid, token, attemptsLeft - 1),
+      );
+    }, RECONCILE_DELAY_MS).unref();
+  }
+}

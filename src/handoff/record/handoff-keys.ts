@@ -1,0 +1,26 @@
+import type { IndexName } from './handoff-plan';
+
+/**
+ * Every Redis key of the hand-off is built here. All share the hash tag `{queue}`, so the one
+ * script that changes several of them at once runs on Redis Cluster too, and every key it touches
+ * is passed to it in KEYS.
+ */
+export interface HandoffKeys {
+  record(callSid: string): string;
+  agent(agentId: string): string;
+  index(name: IndexName): string;
+  waits(queue: string): string;
+  /** Pub/sub channel of record changes (not a key). */
+  readonly events: string;
+}
+
+export function handoffKeys(prefix: string): HandoffKeys {
+  const tag = `${prefix}{queue}`;
+  return {
+    record: (callSid) => `${tag}:call:${callSid}`,
+    agent: (agentId) => `${tag}:agent:${agentId}`,
+    index: (name) => `${tag}:${name}`,
+    waits: (queue) => `${tag}:waits:${queue}`,
+    events: `${tag}:events`,
+  };
+}

@@ -1,0 +1,49 @@
+import type { Tier } from '../../../flows/vocabulary';
+import type { ApplyOutcome, IndexName, Plan } from './handoff-plan';
+import type { HandoffRecord, HandoffState, StoredRecord } from './handoff-record';
+
+/** A record changed state (published on every applied step, to every instance). */
+export interface RecordChange {
+  callSid: string;
+  state: HandoffState;
+  queue: Tier;
+  agentId?: string;
+}
+
+/**
+ * Where hand-off records live: Redis (shared by every instance) or the embedded store. It reads
+ * and applies plans; it decides nothing (transitions/ do). Both pass one contract suite.
+ */
+export interface HandoffStore {
+  read(callSid: string): Promise<StoredRecord | null>;
+  /** The first CallSid of each queue (null when empty), in the order asked. */
+  heads(queues: readonly Tier[]): Promise<Array<string | null>>;
+  /** The call an agent holds (offered, dialling or connected), or null. */
+  heldBy(agentId: string): Promise<string | null>;
+  apply(plan: Plan): Promise<ApplyOutcome>;
+  /** Members of a timer index due at or before `upTo`, oldest first. */
+  due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]>;
+  /** Drops an index member whose record is gone (expired). */
+  forget(index: IndexName, callSid: string): Promise<void>;
+  /** The callers of a queue in order, the first `limit` when given. */
+  list(queue: Tier, limit?: number): Promise<HandoffRecord[]>;
+  /** 1-based position and queue size, or null when the call is not in that queue. */
+  rank(queue: Tier, callSid: string): Promise<{ position: number; size: number } | null>;
+  depth(queue: Tier): Promise<number>;
+  /** The indexes (queues and timers) the call is a member of, with its score in each. */
+  memberships(callSid: string): Promise<Partial<Record<IndexName, number>>>;
+  /** Every applied change, on every instance; returns the unsubscribe. */
+  onChange(listener: (change: RecordChange) => void): Promise<() => void>;
+  recordWait(queue: Tier, waitedMs: number, now: number): Promise<void>;
+  recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>>;
+}
+
+/** The Lua reply (or the embedded twin's) as an outcome; decoded here and nowhere else. */
+export function decodeApply(reply: unknown): ApplyOutcome {
+  if (typeof reply !== 'number') throw new Error(`hand-off apply returned ${JSON.stringify(reply)}`);
+  if (reply > 0) return 'applied';
+  const outcomes: Record<number, ApplyOutcome> = { 0: 'duplicate', [-1]: 'stale', [-2]: 'agent-busy', [-3]: 'not-head' };
+  const outcome = outcomes[reply];
+  if (!outcome) throw new Error(`hand-off apply returned an unknown code ${reply}`);
+  return outcome;
+}

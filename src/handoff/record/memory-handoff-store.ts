@@ -1,0 +1,130 @@
+import { EventEmitter } from 'node:events';
+import type { Tier } from '../../../flows/vocabulary';
+import type { Clock } from '../../clock';
+import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
+import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
+import type { HandoffStore, RecordChange } from './handoff-store';
+import { MemorySortedSet } from './memory-sorted-set';
+
+const STEPS_KEPT = 8;
+const WAITS_KEPT = 50;
+
+interface Held {
+  json: string;
+  rev: number;
+  steps: string[];
+  expiresAt: number;
+}
+
+/**
+ * The embedded twin of the Redis hand-off store for a single process: the same plans applied
+ * the same way (see lua/apply-8.lua), atomic because each runs to completion on the event loop.
+ */
+export class MemoryHandoffStore implements HandoffStore {
+  private readonly records = new Map<string, Held>();
+  private readonly agents = new Map<string, { callSid: string; expiresAt: number }>();
+  private readonly indexes = new Map<IndexName, MemorySortedSet>(INDEX_NAMES.map((name) => [name, new MemorySortedSet()]));
+  private readonly waits: Record<Tier, Array<{ at: number; waitedMs: number }>> = { tier1: [], tier2: [] };
+  private readonly events = new EventEmitter();
+
+  constructor(private readonly clock: Clock) {}
+
+  async read(callSid: string): Promise<StoredRecord | null> {
+    const held = this.live(callSid);
+    return held ? { record: decodeRecord(held.json), rev: held.rev } : null;
+  }
+
+  async heads(queues: readonly Tier[]): Promise<Array<string | null>> {
+    return queues.map((queue) => this.index(queue).first(1)[0] ?? null);
+  }
+
+  async heldBy(agentId: string): Promise<string | null> {
+    const held = this.agents.get(agentId);
+    return held && held.expiresAt > this.clock.now() ? held.callSid : null;
+  }
+
+  async apply(plan: Plan): Promise<ApplyOutcome> {
+    const held = this.live(plan.callSid);
+    if (held?.steps.includes(plan.stepId)) return 'duplicate';
+    if (plan.expectRev === null ? held !== undefined : held?.rev !== plan.expectRev) return 'stale';
+    if (plan.agent?.op === 'claim' && (await this.heldBy(plan.agent.agentId)) !== null) return 'agent-busy';
+    if (plan.head) {
+      if (this.index(plan.head.queue).first(1)[0] !== plan.callSid) return 'not-head';
+      if (plan.head.emptyBefore.some((queue) => this.index(queue).size > 0)) return 'not-head';
+    }
+    const now = this.clock.now();
+    this.records.set(plan.callSid, {
+      json: encodeRecord(plan.record),
+      rev: (held?.rev ?? 0) + 1,
+      steps: [...(held?.steps ?? []), plan.stepId].slice(-STEPS_KEPT),
+      expiresAt: plan.ttlMs !== undefined ? now + plan.ttlMs : (held?.expiresAt ?? Infinity),
+    });
+    for (const name of plan.remove) this.index(name).remove(plan.callSid);
+    for (const { index, score } of plan.add) this.index(index).add(plan.callSid, score);
+    if (plan.agent?.op === 'claim') this.agents.set(plan.agent.agentId, { callSid: plan.callSid, expiresAt: now + (plan.agent.ttlMs ?? 0) });
+    if (plan.agent?.op === 'release' && this.agents.get(plan.agent.agentId)?.callSid === plan.callSid) this.agents.delete(plan.agent.agentId);
+    const change: RecordChange = { callSid: plan.callSid, state: plan.record.state, queue: plan.record.queue, ...(plan.record.agentId ? { agentId: plan.record.agentId } : {}) };
+    queueMicrotask(() => this.events.emit('change', change));
+    return 'applied';
+  }
+
+  async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {
+    return this.index(index).upTo(upTo, limit);
+  }
+
+  async forget(index: IndexName, callSid: string): Promise<void> {
+    this.index(index).remove(callSid);
+  }
+
+  async list(queue: Tier, limit?: number): Promise<HandoffRecord[]> {
+    const index = this.index(queue);
+    return index.first(limit ?? index.size).flatMap((callSid) => {
+      const held = this.live(callSid);
+      return held ? [decodeRecord(held.json)] : [];
+    });
+  }
+
+  async rank(queue: Tier, callSid: string): Promise<{ position: number; size: number } | null> {
+    const index = this.index(queue);
+    const rank = index.rank(callSid);
+    return rank < 0 ? null : { position: rank + 1, size: index.size };
+  }
+
+  async depth(queue: Tier): Promise<number> {
+    return this.index(queue).size;
+  }
+
+  async memberships(callSid: string): Promise<Partial<Record<IndexName, number>>> {
+    return Object.fromEntries(INDEX_NAMES.flatMap((name) => {
+      const score = this.index(name).score(callSid);
+      return score === undefined ? [] : [[name, score]];
+    }));
+  }
+
+  async onChange(listener: (change: RecordChange) => void): Promise<() => void> {
+    this.events.on('change', listener);
+    return () => this.events.off('change', listener);
+  }
+
+  async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
+    this.waits[queue] = [{ at: now, waitedMs }, ...this.waits[queue]].slice(0, WAITS_KEPT);
+  }
+
+  async recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>> {
+    return [...this.waits[queue]];
+  }
+
+  /** A record past its TTL is gone, as in Redis. */
+  private live(callSid: string): Held | undefined {
+    const held = this.records.get(callSid);
+    if (held && held.expiresAt <= this.clock.now()) {
+      this.records.delete(callSid);
+      return undefined;
+    }
+    return held;
+  }
+
+  private index(name: IndexName): MemorySortedSet {
+    return this.indexes.get(name)!;
+  }
+}

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Tier } from '../../../flows/vocabulary';
+import { handoffKeys, type HandoffKeys } from './handoff-keys';
+import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
+import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
+import { decodeApply, type HandoffStore, type RecordChange } from './handoff-store';
+
+const APPLY = 'hotlineHandoffApply';
+const WAITS_KEPT = 50;
+const WAITS_TTL_MS = 24 * 3600_000;
+/** How long a step waits for a replica to acknowledge it; beyond, the step stands and the shortfall is logged. */
+const REPLICA_WAIT_MS = 100;
+const REPLICA_CHECK_MS = 30_000;
+
+/**
+ * Source runs (ts-jest, tsx) find `lua/` next to this file; the compiled build runs from dist/
+ * and copies no assets, so it reads the script from the source tree.
+ */
+function applyScript(): string {
+  const candidates = [path.join(__dirname, 'lua/apply-8.lua'), path.resolve(__dirname, '../../../../src/handoff/record/lua/apply-8.lua')];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error(`hand-off Lua script not found in ${candidates.join(' or ')}`);
+  return readFileSync(found, 'utf8');
+}
+
+type ApplyCommand = (...args: Array<string | number>) => Promise<unknown>;
+
+/**
+ * Hand-off records in Redis: a hash per call, a sorted set per queue and per timer, a key per
+ * agent holding a call, all under the `{queue}` hash tag. Every change is the one script
+ * lua/apply-8.lua; every change that must survive a failover waits for a replica (WAIT) when the
+ * server has one.
+ */
+export class RedisHandoffStore implements HandoffStore {
+  private readonly keys: HandoffKeys;
+  private replicas: { count: number; checkedAt: number } = { count: 0, checkedAt: -Infinity };
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly log?: Logger,
+  ) {
+    this.keys = handoffKeys(prefix);
+    if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 8, lua: applyScript() });
+  }
+
+  async read(callSid: string): Promise<StoredRecord | null> {
+    const [json, rev] = await this.redis.hmget(this.keys.record(callSid), 'r', 'rev');
+    return json && rev ? { record: decodeRecord(json), rev: Number(rev) } : null;
+  }
+
+  async heads(queues: readonly Tier[]): Promise<Array<string | null>> {
+    const pipeline = this.redis.pipeline();
+    for (const queue of queues) pipeline.zrange(this.keys.index(queue), '0', '0');
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, members]) => {
+      if (error) throw error;
+      return (members as string[])[0] ?? null;
+    });
+  }
+
+  heldBy(agentId: string): Promise<string | null> {
+    return this.redis.get(this.keys.agent(agentId));
+  }
+
+  async apply(plan: Plan): Promise<ApplyOutcome> {
+    const indexKey = (name: IndexName) => INDEX_NAMES.indexOf(name) + 3;
+    const spec = {
+      add: plan.add.map((entry) => [indexKey(entry.index), String(entry.score)]),
+      remove: plan.remove.map(indexKey),
+      ...(plan.agent ? { agent: { op: plan.agent.op, ttl: plan.agent.ttlMs ?? 0 } } : {}),
+      ...(plan.head ? { head: { queue: indexKey(plan.head.queue), emptyBefore: plan.head.emptyBefore.map(indexKey) } } : {}),
+    };
+    const change: RecordChange = {
+      callSid: plan.callSid,
+      state: plan.record.state,
+      queue: plan.record.queue,
+      ...(plan.record.agentId ? { agentId: plan.record.agentId } : {}),
+    };
+    const command = (this.redis as unknown as Record<string, ApplyCommand>)[APPLY]!;
+    const reply = await command.call(
+      this.redis,
+      this.keys.record(plan.callSid),
+      this.keys.agent(plan.agent?.agentId ?? '-'),
+      ...INDEX_NAMES.map((name) => this.keys.index(name)),
+      plan.stepId,
+      plan.expectRev === null ? '' : String(plan.expectRev),
+      encodeRecord(plan.record),
+      plan.ttlMs === undefined ? '' : String(plan.ttlMs),
+      plan.callSid,
+      JSON.stringify(spec),
+      this.keys.events,
+      JSON.stringify(change),
+    );
+    const outcome = decodeApply(reply);
+    if (outcome === 'applied') await this.waitForReplica(plan.callSid);
+    return outcome;
+  }
+
+  async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.index(index), '-inf', String(upTo), 'LIMIT', 0, limit);
+  }
+
+  async forget(index: IndexName, callSid: string): Promise<void> {
+    await this.redis.zrem(this.keys.index(index), callSid);
+  }
+
+  async list(queue: Tier, limit?: number): Promise<HandoffRecord[]> {
+    if (limit !== undefined && limit <= 0) return [];
+    const members = await this.redis.zrange(this.keys.index(queue), '0', String(limit === undefined ? -1 : limit - 1));
+    if (members.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const callSid of members) pipeline.hget(this.keys.record(callSid), 'r');
+    const replies = (await pipeline.exec()) ?? [];
+    // Read without a lock: a caller claimed between the two reads is simply left out.
+    return replies.flatMap(([error, json]) => {
+      if (error || typeof json !== 'string') return [];
+      const record = decodeRecord(json);
+      return record.queue === queue && (record.state === 'waiting' || record.state === 'callback-waiting') ? [record] : [];
+    });
+  }
+
+  async rank(queue: Tier, callSid: string): Promise<{ position: number; size: number } | null> {
+    const key = this.keys.index(queue);
+    const [rank, size] = await Promise.all([this.redis.zrank(key, callSid), this.redis.zcard(key)]);
+    return rank === null ? null : { position: rank + 1, size };
+  }
+
+  depth(queue: Tier): Promise<number> {
+    return this.redis.zcard(this.keys.index(queue));
+  }
+
+  async memberships(callSid: string): Promise<Partial<Record<IndexName, number>>> {
+    const pipeline = this.redis.pipeline();
+    for (const name of INDEX_NAMES) pipeline.zscore(this.keys.index(name), callSid);
+    const replies = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(
+      INDEX_NAMES.flatMap((name, i) => {
+        const score = replies[i]?.[1];
+        return typeof score === 'string' ? [[name, Number(score)]] : [];
+      }),
+    );
+  }
+
+  async onChange(listener: (change: RecordChange) => void): Promise<() => void> {
+    const subscriber = this.redis.duplicate({ enableOfflineQueue: true });
+    subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        listener(JSON.parse(message) as RecordChange);
+      } catch (error) {
+        this.log?.warn({ err: error }, 'unreadable hand-off event');
+      }
+    });
+    await subscriber.subscribe(this.keys.events);
+    return () => subscriber.disconnect();
+  }
+
+  async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
+    const key = this.keys.waits(queue);
+    await this.redis.multi().lpush(key, `${Math.round(now)}:${Math.round(waitedMs)}`).ltrim(key, 0, WAITS_KEPT - 1).pexpire(key, WAITS_TTL_MS).exec();
+  }
+
+  async recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>> {
+    const raw = await this.redis.lrange(this.keys.waits(queue), 0, WAITS_KEPT - 1);
+    return raw.map((sample) => {
+      const [at, waitedMs] = sample.split(':').map(Number);
+      return { at: at ?? 0, waitedMs: waitedMs ?? 0 };
+    });
+  }
+
+  /** SPEC §5: an acknowledged step survives a failover when a replica has it; without one, it stands and is logged. */
+  private async waitForReplica(callSid: string): Promise<void> {
+    const now = Date.now();
+    if (now - this.replicas.checkedAt > REPLICA_CHECK_MS) {
+      const info = await this.redis.info('replication');
+      this.replicas = { count: Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0), checkedAt: now };
+    }
+    if (this.replicas.count === 0) return;
+    const acknowledged = await this.redis.wait(1, REPLICA_WAIT_MS);
+    if (acknowledged < 1) this.log?.warn({ callSid }, 'hand-off step not yet on a replica; it stands');
+  }
+}
