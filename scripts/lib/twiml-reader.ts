@@ -14,6 +14,12 @@ export type Verb =
   | { verb: 'Leave' }
   | { verb: string };
 
+export type SayVerb = Extract<Verb, { verb: 'Say' }>;
+export type GatherVerb = Extract<Verb, { verb: 'Gather' }>;
+export type RedirectVerb = Extract<Verb, { verb: 'Redirect' }>;
+export type EnqueueVerb = Extract<Verb, { verb: 'Enqueue' }>;
+export type DialVerb = Extract<Verb, { verb: 'Dial' }>;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -76,11 +82,37 @@ function toVerb(node: Node): Verb {
   }
 }
 
-/** Everything the caller would hear, in order, including prompts nested in a Gather. */
-export function spokenText(verbs: Verb[]): string[] {
+/** Every <Say> the caller would hear, in order, including those nested in a Gather. */
+export function says(verbs: Verb[]): SayVerb[] {
   return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [(verb as { text: string }).text];
-    if (verb.verb === 'Gather') return spokenText((verb as { children: Verb[] }).children);
+    if (verb.verb === 'Say') return [verb as SayVerb];
+    if (verb.verb === 'Gather') return says((verb as GatherVerb).children);
     return [];
   });
+}
+
+/** Everything the caller would hear, in order, including prompts nested in a Gather. */
+export function spokenText(verbs: Verb[]): string[] {
+  return says(verbs).map((say) => say.text);
+}
+
+/** The first verb of that name in the document (not nested), e.g. the Gather that listens. */
+export function firstVerb<Name extends 'Gather' | 'Redirect' | 'Enqueue' | 'Dial'>(verbs: Verb[], name: Name): Extract<Verb, { verb: Name }> | undefined {
+  return verbs.find((verb): verb is Extract<Verb, { verb: Name }> => verb.verb === name);
+}
+
+const GATHER_ACTION = /<Gather\b[^>]*\baction="([^"]+)"/;
+
+function unescapeXml(value: string): string {
+  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+/**
+ * The action URL of the first Gather, without parsing the document: the benchmark's load generator
+ * reads thousands of answers a second and must not spend its CPU on XML. It reads what the renderer
+ * writes (attributes in double quotes); anything else goes through readTwiml.
+ */
+export function gatherAction(xml: string): string | undefined {
+  const action = GATHER_ACTION.exec(xml)?.[1];
+  return action === undefined ? undefined : unescapeXml(action);
 }
