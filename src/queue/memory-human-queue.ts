@@ -1,5 +1,5 @@
 import { stripUndefined } from './call-record';
-import { assertWait, estimateWaitMs, WAIT_SAMPLES_KEPT, type WaitSample } from './estimated-wait';
+import { estimateWaitMs, WAIT_SAMPLES_KEPT, waitSample, type WaitSample } from './estimated-wait';
 import type {
   ClaimedCall,
   EnqueueResult,
@@ -13,6 +13,7 @@ import type {
 } from './human-queue';
 import { parseQueueEntry, tierSchema } from './queue-entry-schema';
 import { frontScore, waitingScore } from './queue-order';
+import { assertClaimRequest, timeWaitedMs } from './queue-rules';
 import { SortedQueue } from './sorted-queue';
 
 interface HeldCall {
@@ -50,14 +51,14 @@ export class MemoryHumanQueue implements HumanQueue {
   }
 
   async claim(queues: readonly Tier[], agentId: string, now: number, leaseMs: number): Promise<ClaimedCall | null> {
-    if (queues.length === 0 || agentId === '') throw new Error('claim needs an agent and at least one queue');
+    assertClaimRequest(queues, agentId);
     for (const queue of queues) {
       const callSid = this.waiting[tierSchema.parse(queue)].popMin();
       const held = callSid === undefined ? undefined : this.calls.get(callSid);
       if (!held) continue;
       const leaseExpiresAt = now + leaseMs;
       Object.assign(held.call, { state: 'claimed', agentId, leaseExpiresAt });
-      return { call: { ...held.call }, agentId, leaseExpiresAt, waitedMs: Math.max(0, now - held.call.waitingSince) };
+      return { call: { ...held.call }, agentId, leaseExpiresAt, waitedMs: timeWaitedMs(held.call, now) };
     }
     return null;
   }
@@ -91,7 +92,7 @@ export class MemoryHumanQueue implements HumanQueue {
     if (!held) return null;
     this.calls.delete(callSid);
     if (held.call.state === 'waiting') this.waiting[held.call.queue].delete(callSid, held.score);
-    return { ...held.call, waitedMs: Math.max(0, now - held.call.waitingSince) };
+    return { ...held.call, waitedMs: timeWaitedMs(held.call, now) };
   }
 
   async escalate(callSid: string, note: string, now: number): Promise<boolean> {
@@ -124,9 +125,9 @@ export class MemoryHumanQueue implements HumanQueue {
   }
 
   async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
-    assertWait(waitedMs, now);
+    const sample = waitSample(waitedMs, now);
     const samples = this.waits[queue];
-    samples.unshift({ at: Math.round(now), waitedMs: Math.round(waitedMs) });
+    samples.unshift(sample);
     samples.length = Math.min(samples.length, WAIT_SAMPLES_KEPT);
   }
 

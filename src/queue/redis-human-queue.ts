@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { callFromFields, entryData, fieldsFromFlat } from './call-record';
-import { assertWait, estimateWaitMs, WAIT_SAMPLES_KEPT, type WaitSample } from './estimated-wait';
+import { estimateWaitMs, WAIT_SAMPLES_KEPT, waitSample, type WaitSample } from './estimated-wait';
 import type {
   ClaimedCall,
   EnqueueResult,
@@ -16,6 +16,7 @@ import { queueLuaScripts } from './lua-scripts';
 import { parseQueueEntry, tierSchema } from './queue-entry-schema';
 import { queueKeys, type QueueKeys } from './queue-keys';
 import { waitingScore } from './queue-order';
+import { assertClaimRequest, timeWaitedMs } from './queue-rules';
 import { decodeOutcome, QueueScriptError } from './queue-script-errors';
 
 export interface RedisHumanQueueOptions {
@@ -113,7 +114,7 @@ export class RedisHumanQueue implements HumanQueue {
   }
 
   async claim(queues: readonly Tier[], agentId: string, now: number, leaseMs: number): Promise<ClaimedCall | null> {
-    if (queues.length === 0 || agentId === '') throw new Error('claim needs an agent and at least one queue');
+    assertClaimRequest(queues, agentId);
     const leaseExpiresAt = now + leaseMs;
     const reply = await this.run('claim', [...this.queueKeyPair, this.keys.leases], [
       this.keys.callPrefix,
@@ -125,7 +126,7 @@ export class RedisHumanQueue implements HumanQueue {
     const fields = fieldsFromFlat(reply);
     if (!fields) return null;
     const call = callFromFields(fields);
-    return { call, agentId, leaseExpiresAt, waitedMs: Math.max(0, now - call.waitingSince) };
+    return { call, agentId, leaseExpiresAt, waitedMs: timeWaitedMs(call, now) };
   }
 
   async confirmBridge(callSid: string, agentId: string): Promise<boolean> {
@@ -165,7 +166,7 @@ export class RedisHumanQueue implements HumanQueue {
     const fields = fieldsFromFlat(reply);
     if (!fields) return null;
     const call = callFromFields(fields);
-    return { ...call, waitedMs: Math.max(0, now - call.waitingSince) };
+    return { ...call, waitedMs: timeWaitedMs(call, now) };
   }
 
   async escalate(callSid: string, note: string, now: number): Promise<boolean> {
@@ -208,11 +209,11 @@ export class RedisHumanQueue implements HumanQueue {
   }
 
   async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
-    assertWait(waitedMs, now);
+    const sample = waitSample(waitedMs, now);
     const key = this.keys.waits(queue);
     await this.redis
       .multi()
-      .lpush(key, `${Math.round(now)}:${Math.round(waitedMs)}`)
+      .lpush(key, `${sample.at}:${sample.waitedMs}`)
       .ltrim(key, 0, WAIT_SAMPLES_KEPT - 1)
       .exec();
   }
