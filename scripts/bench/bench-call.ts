@@ -1,36 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
+import { fetchDevOutbox, smsOfCall } from '../lib/dev-outbox';
 import { createHttpPoster, type HttpPoster } from '../lib/http-poster';
 import { TwilioCallDriver } from '../lib/twilio-call-driver';
+import { callFields, completedStatusFields, DEFAULT_TO, digitsFields, newCallSid, signedRequest, type TwilioRequest } from '../lib/twilio-form';
+import { gatherAction } from '../lib/twiml-reader';
 
 /** The token the server under test is started with and every simulated call signs with; new each run. */
 export const AUTH_TOKEN = `bench-${randomBytes(8).toString('hex')}`;
-
-const CALL_FIELDS = {
-  AccountSid: 'AC00000000000000000000000000000000',
-  ApiVersion: '2010-04-01',
-  Direction: 'inbound',
-  FromCountry: 'CN',
-  To: '+8640000000000',
-  Called: '+8640000000000',
-};
 
 /** The keys each call presses after dialling; then it hangs up. */
 export const SCRIPT = ['3', '1', '1', '#', '#'] as const;
 export const STEPS_PER_CALL = SCRIPT.length + 2;
 export const STEP_NAMES = ['incoming', ...SCRIPT.map((key, i) => `gather ${key}${i === 2 ? ' (SMS)' : ''}`), 'status completed'];
-
-const GATHER_ACTION = /<Gather\b[^>]*\baction="([^"]+)"/;
-
-function unescapeXml(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-}
-
-interface Request {
-  url: string;
-  fields: Record<string, string>;
-  signature: string;
-}
 
 /**
  * One simulated call walking the script, as Twilio would place it. `next()` builds the next signed
@@ -51,28 +32,19 @@ export class BenchCall {
 
   private newCall(): void {
     this.step = 0;
-    this.callSid = `CA${randomBytes(16).toString('hex')}`;
+    this.callSid = newCallSid();
     // Many callers, many numbers: nothing per-number (rate limits, repeat-caller history) piles up.
     this.from = `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
     this.calls += 1;
   }
 
-  next(): Request {
-    const fields: Record<string, string> = { ...CALL_FIELDS, CallSid: this.callSid, From: this.from, Caller: this.from };
-    let url: string;
-    if (this.step === 0) {
-      url = `${this.baseUrl}/voice/incoming`;
-      fields.CallStatus = 'ringing';
-    } else if (this.step <= SCRIPT.length) {
-      url = this.actionUrl;
-      fields.CallStatus = 'in-progress';
-      fields.Digits = SCRIPT[this.step - 1]!;
-    } else {
-      url = `${this.baseUrl}/voice/status`;
-      fields.CallStatus = 'completed';
-      fields.CallDuration = '42';
+  next(): Required<TwilioRequest> {
+    const call = { callSid: this.callSid, from: this.from, to: DEFAULT_TO };
+    if (this.step === 0) return signedRequest(AUTH_TOKEN, `${this.baseUrl}/voice/incoming`, callFields(call, { CallStatus: 'ringing' }));
+    if (this.step <= SCRIPT.length) {
+      return signedRequest(AUTH_TOKEN, this.actionUrl, callFields(call, { CallStatus: 'in-progress', ...digitsFields(SCRIPT[this.step - 1]!) }));
     }
-    return { url, fields, signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, fields) };
+    return signedRequest(AUTH_TOKEN, `${this.baseUrl}/voice/status`, callFields(call, completedStatusFields(42)));
   }
 
   /** False when the answer is not what Twilio needs to go on (the call is then restarted). */
@@ -81,12 +53,12 @@ export class BenchCall {
       this.newCall();
       return status === 204 || status === 200;
     }
-    const action = status === 200 ? GATHER_ACTION.exec(body)?.[1] : undefined;
+    const action = status === 200 ? gatherAction(body) : undefined;
     if (!action) {
       this.newCall();
       return false;
     }
-    this.actionUrl = unescapeXml(action);
+    this.actionUrl = action;
     this.step += 1;
     return true;
   }
@@ -96,7 +68,7 @@ export class BenchCall {
 export async function send(poster: HttpPoster, call: BenchCall): Promise<boolean> {
   const request = call.next();
   try {
-    const answer = await poster.post(request.url, request.fields, request.signature);
+    const answer = await poster.post(request.url, request.form, request.signature);
     return call.accept(answer.status, answer.body);
   } catch {
     call.accept(0, '');
@@ -115,8 +87,8 @@ export async function sanityCall(baseUrl: string): Promise<void> {
       if (!driver.gather) throw new Error(`after ${key}: no Gather; heard ${driver.heard.join(' | ')}`);
     }
     if ((await driver.hangUp()) >= 300) throw new Error('the status callback was refused');
-    const outbox = JSON.parse((await poster.get(`${baseUrl}/dev/outbox`)).body) as Array<{ kind: string; callSid?: string }>;
-    if (!outbox.some((entry) => entry.kind === 'sms' && entry.callSid === driver.callSid)) {
+    const outbox = (await fetchDevOutbox(poster.get, baseUrl)) ?? [];
+    if (smsOfCall(outbox, driver.callSid).length === 0) {
       throw new Error('the script did not send the tech-support SMS: the benchmark would not measure what it says');
     }
   } finally {

@@ -87,7 +87,7 @@ async function openLoop(calls: BenchCall[], rate: number, seconds: number) {
         const sentAt = performance.now();
         sendLag[index] = sentAt - dueAt;
         const promise = poster
-          .post(request.url, request.fields, request.signature)
+          .post(request.url, request.form, request.signature)
           .then(
             (answer) => call.accept(answer.status, answer.body),
             () => call.accept(0, ''),

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { PostForm } from './twilio-call-driver';
+import { encodeForm, webhookHeaders, type PostForm } from './twilio-form';
 
 export interface HttpPosterOptions {
   /** Sockets kept open per host (the load generator's concurrency). */
@@ -51,12 +51,7 @@ export function createHttpPoster(options: HttpPosterOptions = {}): HttpPoster {
   }
 
   return {
-    post: (url, form, signature) =>
-      request('POST', url, new URLSearchParams(form).toString(), {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': signature,
-        'user-agent': 'TwilioProxy/1.1',
-      }),
+    post: (url, form, signature) => request('POST', url, encodeForm(form), webhookHeaders(signature)),
     get: (url) => request('GET', url),
     close: () => {
       httpAgent.destroy();

@@ -1,9 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
-import { readTwiml, spokenText, type Verb } from './twiml-reader';
+import {
+  callFields,
+  completedStatusFields,
+  DEFAULT_FROM,
+  DEFAULT_TO,
+  digitsFields,
+  newCallSid,
+  signedRequest,
+  speechFields,
+  type CallIdentity,
+  type PostForm,
+} from './twilio-form';
+import { firstVerb, readTwiml, spokenText, type GatherVerb, type Verb } from './twiml-reader';
 
-/** Sends one signed form post the way Twilio does and returns the TwiML answer. */
-export type PostForm = (url: string, form: Record<string, string>, signature: string) => Promise<{ status: number; body: string }>;
+export { newCallSid, type PostForm } from './twilio-form';
 
 export interface CallOptions {
   baseUrl: string;
@@ -12,10 +21,6 @@ export interface CallOptions {
   to?: string;
   callSid?: string;
   extra?: Record<string, string>;
-}
-
-export function newCallSid(): string {
-  return `CA${randomBytes(16).toString('hex')}`;
 }
 
 /**
@@ -31,8 +36,8 @@ export class TwilioCallDriver {
 
   constructor(private readonly post: PostForm, private readonly options: CallOptions) {
     this.callSid = options.callSid ?? newCallSid();
-    this.from = options.from ?? '+8613900000000';
-    this.to = options.to ?? '+8640000000000';
+    this.from = options.from ?? DEFAULT_FROM;
+    this.to = options.to ?? DEFAULT_TO;
   }
 
   /** The prompts of the last answer, as the caller hears them. */
@@ -40,8 +45,8 @@ export class TwilioCallDriver {
     return spokenText(this.verbs);
   }
 
-  get gather(): Extract<Verb, { verb: 'Gather' }> | undefined {
-    return this.verbs.find((verb): verb is Extract<Verb, { verb: 'Gather' }> => verb.verb === 'Gather');
+  get gather(): GatherVerb | undefined {
+    return firstVerb(this.verbs, 'Gather');
   }
 
   async dial(): Promise<this> {
@@ -50,55 +55,44 @@ export class TwilioCallDriver {
 
   /** Keys pressed while the current Gather listens. */
   async press(digits: string): Promise<this> {
-    return this.send(this.requireGather().action, { Digits: digits, CallStatus: 'in-progress' });
+    return this.send(this.requireGather().action, { ...digitsFields(digits), CallStatus: 'in-progress' });
   }
 
   async say(speech: string, confidence = 0.9): Promise<this> {
-    return this.send(this.requireGather().action, { SpeechResult: speech, Confidence: String(confidence), CallStatus: 'in-progress' });
+    return this.send(this.requireGather().action, { ...speechFields(speech, confidence), CallStatus: 'in-progress' });
   }
 
   /** The caller says nothing: Twilio runs the verb after the Gather. */
   async silence(): Promise<this> {
-    const redirect = this.verbs.find((verb): verb is Extract<Verb, { verb: 'Redirect' }> => verb.verb === 'Redirect');
+    const redirect = firstVerb(this.verbs, 'Redirect');
     if (!redirect) throw new Error(`no Redirect after the Gather: the call would end. Heard: ${this.heard.join(' | ')}`);
     return this.send(redirect.url, { CallStatus: 'in-progress' });
   }
 
-  async hangUp(): Promise<number> {
-    const params = this.params({ CallStatus: 'completed', CallDuration: '42' });
-    const url = `${this.options.baseUrl}/voice/status`;
-    const answer = await this.post(url, params, this.sign(url, params));
+  /** The status callback of the ended call; its HTTP status (the body is ignored, as Twilio does). */
+  async hangUp(durationSeconds = 42): Promise<number> {
+    const { url, form, signature } = this.request(`${this.options.baseUrl}/voice/status`, completedStatusFields(durationSeconds));
+    const answer = await this.post(url, form, signature);
     return answer.status;
   }
 
   /** Posts to any URL of this call, signed; for webhooks the driver does not follow itself. */
   async send(url: string, fields: Record<string, string>): Promise<this> {
-    const params = this.params(fields);
-    const answer = await this.post(url, params, this.sign(url, params));
+    const request = this.request(url, fields);
+    const answer = await this.post(request.url, request.form, request.signature);
     this.status = answer.status;
     this.verbs = answer.status === 200 ? readTwiml(answer.body) : [];
     if (answer.status !== 200) throw new Error(`webhook ${url} answered ${answer.status}: ${answer.body}`);
     return this;
   }
 
-  sign(url: string, params: Record<string, string>): string {
-    return twilio.getExpectedTwilioSignature(this.options.authToken, url, params);
+  /** The signed webhook of this call that `send` would post, for a caller that posts it itself. */
+  request(url: string, fields: Record<string, string>) {
+    return signedRequest(this.options.authToken, url, callFields(this.identity, fields));
   }
 
-  private params(fields: Record<string, string>): Record<string, string> {
-    return {
-      AccountSid: 'AC00000000000000000000000000000000',
-      ApiVersion: '2010-04-01',
-      CallSid: this.callSid,
-      From: this.from,
-      To: this.to,
-      Caller: this.from,
-      Called: this.to,
-      Direction: 'inbound',
-      FromCountry: 'CN',
-      ...this.options.extra,
-      ...fields,
-    };
+  private get identity(): CallIdentity {
+    return { callSid: this.callSid, from: this.from, to: this.to, extra: this.options.extra };
   }
 
   private requireGather() {

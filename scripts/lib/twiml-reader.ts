@@ -14,6 +14,12 @@ export type Verb =
   | { verb: 'Leave' }
   | { verb: string };
 
+export type SayVerb = Extract<Verb, { verb: 'Say' }>;
+export type GatherVerb = Extract<Verb, { verb: 'Gather' }>;
+export type RedirectVerb = Extract<Verb, { verb: 'Redirect' }>;
+export type EnqueueVerb = Extract<Verb, { verb: 'Enqueue' }>;
+export type DialVerb = Extract<Verb, { verb: 'Dial' }>;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -76,6 +82,15 @@ function toVerb(node: Node): Verb {
   }
 }
 
+/** Every <Say> the caller would hear, in order, including those nested in a Gather. */
+export function says(verbs: Verb[]): SayVerb[] {
+  return verbs.flatMap((verb) => {
+    if (verb.verb === 'Say') return [verb as SayVerb];
+    if (verb.verb === 'Gather') return says((verb as GatherVerb).children);
+    return [];
+  });
+}
+
 /**
  * Everything the caller would hear, in order, including prompts nested in a Gather. A prompt
  * with a phrase of the other language is several `<Say>`s, one per voice (SPEC §2): Says that
@@ -84,7 +99,7 @@ function toVerb(node: Node): Verb {
 export function spokenText(verbs: Verb[]): string[] {
   const heard: string[] = [];
   let previous: string | undefined;
-  for (const say of saysOf(verbs)) {
+  for (const say of says(verbs)) {
     if (previous !== undefined && say.language !== previous && heard.length > 0) heard[heard.length - 1] += say.text;
     else heard.push(say.text);
     previous = say.language;
@@ -92,10 +107,23 @@ export function spokenText(verbs: Verb[]): string[] {
   return heard;
 }
 
-function saysOf(verbs: Verb[]): Array<{ text: string; language?: string }> {
-  return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [verb as { text: string; language?: string }];
-    if (verb.verb === 'Gather') return saysOf((verb as { children: Verb[] }).children);
-    return [];
-  });
+/** The first verb of that name in the document (not nested), e.g. the Gather that listens. */
+export function firstVerb<Name extends 'Gather' | 'Redirect' | 'Enqueue' | 'Dial'>(verbs: Verb[], name: Name): Extract<Verb, { verb: Name }> | undefined {
+  return verbs.find((verb): verb is Extract<Verb, { verb: Name }> => verb.verb === name);
+}
+
+const GATHER_ACTION = /<Gather\b[^>]*\baction="([^"]+)"/;
+
+function unescapeXml(value: string): string {
+  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+/**
+ * The action URL of the first Gather, without parsing the document: the benchmark's load generator
+ * reads thousands of answers a second and must not spend its CPU on XML. It reads what the renderer
+ * writes (attributes in double quotes); anything else goes through readTwiml.
+ */
+export function gatherAction(xml: string): string | undefined {
+  const action = GATHER_ACTION.exec(xml)?.[1];
+  return action === undefined ? undefined : unescapeXml(action);
 }

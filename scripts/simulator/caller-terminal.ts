@@ -1,9 +1,7 @@
 import { LineReader, TIMED_OUT } from '../lib/line-reader';
-import type { Verb } from '../lib/twiml-reader';
+import { keypadFields, speechFields } from '../lib/twilio-form';
+import type { GatherVerb, SayVerb, Verb } from '../lib/twiml-reader';
 import type { Next } from './next-step';
-
-export type GatherVerb = Extract<Verb, { verb: 'Gather' }>;
-type SayVerb = Extract<Verb, { verb: 'Say' }>;
 
 /**
  * The caller at the terminal: prints what they hear and turns what they type into what Twilio
@@ -69,7 +67,7 @@ export class CallerTerminal {
         return 'silence';
       }
       if (!words) return 'silence';
-      return { kind: 'fetch', url: gather.action, fields: { SpeechResult: words, Confidence: '0.92' } };
+      return { kind: 'fetch', url: gather.action, fields: speechFields(words, 0.92) };
     }
     const pressed = text.replace(/\s+/g, '');
     if (!/^[0-9*#]+$/.test(pressed)) {
@@ -80,17 +78,11 @@ export class CallerTerminal {
   }
 }
 
-/** What Twilio posts for keys typed at a Gather: finishOnKey ends the input and is not part of Digits. */
+/** What Twilio posts for keys typed at a Gather; says so when it takes fewer keys than were typed. */
 function digitFields(gather: GatherVerb, pressed: string): Record<string, string> {
-  const finishOnKey = gather.finishOnKey ?? '#';
-  let digits = pressed;
-  if (finishOnKey && digits.length > 1 && digits.includes(finishOnKey)) {
-    digits = digits.slice(0, digits.indexOf(finishOnKey));
-    return { Digits: digits, FinishedOnKey: finishOnKey };
+  const fields = keypadFields(gather, pressed);
+  if (!('FinishedOnKey' in fields) && gather.numDigits && pressed.length > gather.numDigits) {
+    console.log(`   (this prompt takes ${gather.numDigits} key${gather.numDigits > 1 ? 's' : ''}: sending ${fields.Digits})`);
   }
-  if (gather.numDigits && digits.length > gather.numDigits) {
-    console.log(`   (this prompt takes ${gather.numDigits} key${gather.numDigits > 1 ? 's' : ''}: sending ${digits.slice(0, gather.numDigits)})`);
-    digits = digits.slice(0, gather.numDigits);
-  }
-  return { Digits: digits };
+  return fields;
 }

@@ -1,19 +1,7 @@
+import { callMoveOf, fetchDevOutbox, type CallMove, type OutboxEntry } from '../lib/dev-outbox';
 import type { HttpPoster } from '../lib/http-poster';
 
-/** What the simulated Twilio gateway recorded instead of sending (GET /dev/outbox in simulate mode). */
-interface OutboxEntry {
-  kind: 'sms' | 'call-update' | 'call';
-  to?: string;
-  body?: string;
-  callSid?: string;
-  twiml?: string;
-  url?: string;
-  status?: string;
-  at: string;
-}
-
-/** How the hotline moved the call through the REST API (`calls(sid).update`). */
-export type CallMove = { kind: 'ended' } | { kind: 'twiml'; twiml: string } | { kind: 'url'; url: string };
+export type { CallMove } from '../lib/dev-outbox';
 
 /**
  * Watches the server's outbox for what a real phone and Twilio would notice on their own: SMS
@@ -34,13 +22,13 @@ export class OutboxWatcher {
     if (!this.available) return [];
     let entries: OutboxEntry[];
     try {
-      const answer = await this.poster.get(`${this.baseUrl}/dev/outbox`);
-      if (answer.status !== 200) {
+      const outbox = await fetchDevOutbox(this.poster.get, this.baseUrl);
+      if (!outbox) {
         this.available = false;
         if (print) console.log('   (GET /dev/outbox is not there: the server is not in simulate mode; SMS go out for real)');
         return [];
       }
-      entries = JSON.parse(answer.body) as OutboxEntry[];
+      entries = outbox;
     } catch {
       return [];
     }
@@ -61,17 +49,11 @@ export class OutboxWatcher {
 
   /** The first new call update that moves this call, as it would in Twilio; undefined when none did. */
   async nextMove(): Promise<CallMove | undefined> {
-    const updates = (await this.read(true)).filter((entry) => entry.kind === 'call-update' && entry.callSid === this.call.callSid);
-    for (const update of updates) {
-      if (update.status === 'completed' || update.status === 'canceled') return { kind: 'ended' };
-      if (update.twiml) {
-        console.log('↪  the hotline moved the call (new TwiML)');
-        return { kind: 'twiml', twiml: update.twiml };
-      }
-      if (update.url) {
-        console.log(`↪  the hotline moved the call to ${update.url}`);
-        return { kind: 'url', url: update.url };
-      }
+    for (const entry of await this.read(true)) {
+      const move = callMoveOf(entry, this.call.callSid);
+      if (move?.kind === 'twiml') console.log('↪  the hotline moved the call (new TwiML)');
+      if (move?.kind === 'url') console.log(`↪  the hotline moved the call to ${move.url}`);
+      if (move) return move;
     }
     return undefined;
   }

@@ -1,15 +1,13 @@
 import type { HttpPoster } from '../lib/http-poster';
 import { TIMED_OUT } from '../lib/line-reader';
 import { TwilioCallDriver } from '../lib/twilio-call-driver';
-import { readTwiml, type Verb } from '../lib/twiml-reader';
+import { dialEndedFields } from '../lib/twilio-form';
+import { readTwiml, type DialVerb, type EnqueueVerb, type GatherVerb, type Verb } from '../lib/twiml-reader';
 import type { SimulatorOptions } from './cli-options';
-import type { CallerTerminal, GatherVerb } from './caller-terminal';
+import type { CallerTerminal } from './caller-terminal';
 import { secondsSince, type Next, type WaitNext } from './next-step';
 import { OutboxWatcher } from './outbox-watcher';
 import { WaitingRoom } from './waiting-room';
-
-type EnqueueVerb = Extract<Verb, { verb: 'Enqueue' }>;
-type DialVerb = Extract<Verb, { verb: 'Dial' }>;
 
 /**
  * Plays Twilio's part in one call from the terminal: posts the signed webhooks, runs each TwiML
@@ -149,37 +147,16 @@ export class TwimlRunner {
       break;
     }
     if (!verb.action) return undefined;
-    return {
-      kind: 'fetch',
-      url: verb.action,
-      fields: { DialCallStatus: 'completed', DialCallSid: `CA${'0'.repeat(24)}${Date.now().toString(16).slice(-8)}`, DialCallDuration: String(secondsSince(started)) },
-    };
+    return { kind: 'fetch', url: verb.action, fields: dialEndedFields('completed', secondsSince(started)) };
   }
 
   /** The status callback Twilio posts when the call ends, whoever hung up. */
   async hangUp(): Promise<void> {
-    const url = `${this.options.baseUrl}/voice/status`;
     try {
-      const fields = { CallStatus: 'completed', CallDuration: String(secondsSince(this.startedAt)) };
-      await this.poster.post(url, { ...this.baseParams(), ...fields }, this.driver.sign(url, { ...this.baseParams(), ...fields }));
+      await this.driver.hangUp(secondsSince(this.startedAt));
     } catch (error) {
       console.log(`❌ status callback failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     await this.outbox.read(true);
-  }
-
-  private baseParams(): Record<string, string> {
-    return {
-      AccountSid: 'AC00000000000000000000000000000000',
-      ApiVersion: '2010-04-01',
-      CallSid: this.driver.callSid,
-      From: this.driver.from,
-      To: this.driver.to,
-      Caller: this.driver.from,
-      Called: this.driver.to,
-      Direction: 'inbound',
-      FromCountry: 'CN',
-      ...(this.options.stir ? { StirVerstat: this.options.stir } : {}),
-    };
   }
 }

@@ -1,9 +1,8 @@
-import type { Verb } from '../lib/twiml-reader';
-import type { CallerTerminal, GatherVerb } from './caller-terminal';
+import { queueResultFields, queueSidFor, queueWaitFields } from '../lib/twilio-form';
+import type { EnqueueVerb, GatherVerb, Verb } from '../lib/twiml-reader';
+import type { CallerTerminal } from './caller-terminal';
 import { secondsSince, type Next, type WaitNext } from './next-step';
 import type { OutboxWatcher } from './outbox-watcher';
-
-type EnqueueVerb = Extract<Verb, { verb: 'Enqueue' }>;
 
 /** Music and pauses of the wait TwiML last at most this long here; a Gather in it listens this long. */
 const MAX_WAIT_PAUSE_MS = 5_000;
@@ -27,24 +26,17 @@ export class WaitingRoom {
 
   async enqueue(verb: EnqueueVerb): Promise<Next> {
     console.log(`⏳ waiting in queue ${verb.queue}…  (type q to hang up; keys answer a prompt of the wait music)`);
-    const queueSid = `QU${this.call.callSid.slice(2)}`;
+    const queueSid = queueSidFor(this.call.callSid);
     const enteredAt = Date.now();
     const leaveWith = (result: string): Next =>
       verb.action
-        ? { kind: 'fetch', url: verb.action, fields: { QueueResult: result, QueueSid: queueSid, QueueTime: String(secondsSince(enteredAt)) } }
+        ? { kind: 'fetch', url: verb.action, fields: queueResultFields(queueSid, result, secondsSince(enteredAt)) }
         : { kind: 'end', reason: `left queue ${verb.queue} (${result}); no action URL: Twilio continues after <Enqueue>` };
     if (!verb.waitUrl) {
       console.log('   (no waitUrl: Twilio plays its default hold music)');
     }
     for (;;) {
-      const waitFields = {
-        QueueSid: queueSid,
-        QueuePosition: '1',
-        QueueTime: String(secondsSince(enteredAt)),
-        AvgQueueTime: '0',
-        CurrentQueueSize: '1',
-        MaxQueueSize: '100',
-      };
+      const waitFields = queueWaitFields({ queueSid, position: 1, queueTimeSeconds: secondsSince(enteredAt), size: 1 });
       let outcome: WaitNext;
       if (verb.waitUrl) {
         const verbs = await this.call.fetch(verb.waitUrl, waitFields);
@@ -57,7 +49,7 @@ export class WaitingRoom {
       if (outcome.kind === 'leave') return leaveWith('leave');
       if (outcome.kind === 'redirected') {
         // The call was moved by the REST API while it waited: Twilio reports it to the Enqueue action.
-        if (verb.action) await this.call.fetch(verb.action, { QueueResult: 'redirected', QueueSid: queueSid, QueueTime: String(secondsSince(enteredAt)) });
+        if (verb.action) await this.call.fetch(verb.action, queueResultFields(queueSid, 'redirected', secondsSince(enteredAt)));
         return outcome.next;
       }
     }

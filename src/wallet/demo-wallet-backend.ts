@@ -5,7 +5,7 @@ import type { KeyValueStore } from '../store/key-value-store';
 import type { DemoWallet, DemoWalletData } from './demo-wallet-data';
 import { normalizePhone } from './phone-number';
 import { verifyPinHash } from './pin-hash';
-import { walletSchema } from './wallet-schemas';
+import { freezeReasonSchema, lockReasonSchema, walletSchema, walletStatusSchema } from './wallet-schemas';
 import {
   WalletRequestError,
   WalletUnavailableError,
@@ -36,9 +36,9 @@ const caseKey = (caseId: string) => `wallet:case:${caseId}`;
 
 /** Overrides the file's status; `frozenFor` and `changedAt` are kept for whoever audits the demo. */
 const stateOverrideSchema = z.object({
-  status: z.enum(['active', 'locked', 'frozen']),
-  lockReason: z.enum(['wrong-password', 'suspicious-activity']).nullable(),
-  frozenFor: z.enum(['fraud-reported', 'phone-lost']).optional(),
+  status: walletStatusSchema,
+  lockReason: lockReasonSchema.nullable(),
+  frozenFor: freezeReasonSchema.optional(),
   changedAt: z.iso.datetime(),
 });
 type StateOverride = z.infer<typeof stateOverrideSchema>;

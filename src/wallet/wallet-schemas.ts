@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Dispute, Transaction, Wallet } from './wallet-backend';
+import type { Dispute, FreezeReason, LockReason, Transaction, Wallet, WalletStatus } from './wallet-backend';
 
 /**
  * Runtime checks for wallet data from outside the process (the core API's replies, the demo data
@@ -7,14 +7,17 @@ import type { Dispute, Transaction, Wallet } from './wallet-backend';
  */
 
 const counterpartyKind = z.enum(['person', 'merchant', 'account']);
+export const walletStatusSchema = z.enum(['active', 'locked', 'frozen']) satisfies z.ZodType<WalletStatus>;
+export const lockReasonSchema = z.enum(['wrong-password', 'suspicious-activity']) satisfies z.ZodType<LockReason>;
+export const freezeReasonSchema = z.enum(['fraud-reported', 'phone-lost']) satisfies z.ZodType<FreezeReason>;
 
 export const walletSchema = z.object({
   id: z.string().min(1),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be E.164'),
   displayName: z.string().min(1).optional(),
   preferredLanguage: z.enum(['zh-CN', 'en-US']),
-  status: z.enum(['active', 'locked', 'frozen']),
-  lockReason: z.enum(['wrong-password', 'suspicious-activity']).nullable(),
+  status: walletStatusSchema,
+  lockReason: lockReasonSchema.nullable(),
   pointsBalance: z.number().int().nonnegative(),
 }) satisfies z.ZodType<Wallet>;
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newCallSid } from '../../scripts/lib/twilio-form';
 import type { QueueEntry } from '../../src/queue/human-queue';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import type { CallUpdate } from '../../src/twilio/twilio-gateway';
@@ -9,9 +9,7 @@ export const CAROL = 'carol-demo-token';
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export function newCallSid(): string {
-  return `CA${randomBytes(16).toString('hex')}`;
-}
+export { newCallSid };
 
 /** A caller as the IVR queues one after menu 2-2 (failed transaction), verified by PIN. */
 export function queuedCaller(overrides: Partial<QueueEntry> = {}): QueueEntry {

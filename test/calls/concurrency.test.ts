@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { HandoffDesk } from '../../src/calls/handoff-desk';
-import twilio from 'twilio';
 import { TwilioCallDriver, type PostForm } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { injectPoster, prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
+import { injectPoster, injectWebhook, prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 /** A desk that declines, so a strike-out is heard the same on every instance. */
 const decliningDesk: HandoffDesk = { handOff: async () => ({ kind: 'declined', speech: [{ key: 'agent.unavailable' }] }) };
@@ -18,23 +17,7 @@ describe.each(['redis', 'memory'] as const)('one call, webhooks at once (%s stor
 
   /** Posts `fields` to the call's current gather action, signed, without following the answer. */
   function webhook(call: TwilioCallDriver, url: string, fields: Record<string, string>) {
-    const form = {
-      AccountSid: 'AC00000000000000000000000000000000',
-      CallSid: call.callSid,
-      From: call.from,
-      To: call.to,
-      CallStatus: 'in-progress',
-      ...fields,
-    };
-    return hotline.app.inject({
-      method: 'POST',
-      url: url.slice(TEST_BASE_URL.length),
-      payload: new URLSearchParams(form).toString(),
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(TEST_AUTH_TOKEN, url, form),
-      },
-    });
+    return injectWebhook(hotline.app, call.request(url, { CallStatus: 'in-progress', ...fields }));
   }
 
   const revision = async (call: TwilioCallDriver) => (await hotline.store.sessions.load(call.callSid))?.revision;
@@ -220,8 +203,7 @@ describe('two app instances sharing one Redis continue one call', () => {
     const { call } = alternatingCall();
     await call.dial();
     const url = call.gather!.action;
-    const form = { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, From: call.from, To: call.to, Digits: '3' };
-    const signature = call.sign(url, form);
+    const { form, signature } = call.request(url, { Digits: '3' });
     const answers = await Promise.all([injectPoster(a.app)(url, form, signature), injectPoster(b.app)(url, form, signature)]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     for (const answer of answers) expect(spokenText(readTwiml(answer.body))).toEqual([prompt('techSupport.menu')]);

@@ -1,18 +1,12 @@
+import { smsOfCall } from '../../scripts/lib/dev-outbox';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import type { Verb } from '../../scripts/lib/twiml-reader';
 import { recordingDesk } from './recording-desk';
 import { startTestHotline, type TestHotline } from './test-app';
 
 export type Language = 'zh-CN' | 'en-US';
 
 /** Every <Say> the caller heard, including those nested in the Gather. */
-export function says(verbs: Verb[]): Array<Extract<Verb, { verb: 'Say' }>> {
-  return verbs.flatMap((verb) => {
-    if (verb.verb === 'Say') return [verb as Extract<Verb, { verb: 'Say' }>];
-    if (verb.verb === 'Gather') return says((verb as Extract<Verb, { verb: 'Gather' }>).children);
-    return [];
-  });
-}
+export { says } from '../../scripts/lib/twiml-reader';
 
 /**
  * For a describe block of menu tests through the webhooks: one hotline for the block, started
@@ -38,7 +32,7 @@ export function menuCallsWithDecliningDesk() {
     /** The hand-offs this call asked the desk for, in order. */
     handoffsOf,
     /** The SMS this call sent. */
-    smsFor: (call: TwilioCallDriver) => started().twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid),
+    smsFor: (call: TwilioCallDriver) => smsOfCall(started().twilio.outbox(), call.callSid),
     /** A call that has heard the welcome, in Mandarin or (after 9) English. */
     async callIn(language: Language): Promise<TwilioCallDriver> {
       const call = await started().call().dial();

@@ -10,7 +10,8 @@ import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
 import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
-import { TwilioCallDriver, type CallOptions, type PostForm } from '../../scripts/lib/twilio-call-driver';
+import { TwilioCallDriver, type CallOptions } from '../../scripts/lib/twilio-call-driver';
+import { encodeForm, webhookHeaders, type PostForm, type TwilioRequest } from '../../scripts/lib/twilio-form';
 import { deletePrefix, testRedis, uniquePrefix } from './redis';
 
 export const TEST_BASE_URL = 'https://hotline.example.test';
@@ -30,15 +31,23 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-/** Posts to the app in-process, as Twilio would over HTTPS. */
+/**
+ * Posts one webhook to the app in-process, as Twilio would over HTTPS to TEST_BASE_URL; the
+ * content type can be spoilt to test refusals. Answers the raw inject response.
+ */
+export function injectWebhook(app: FastifyInstance, request: TwilioRequest, contentType?: string) {
+  return app.inject({
+    method: 'POST',
+    url: request.url.slice(TEST_BASE_URL.length),
+    payload: encodeForm(request.form),
+    headers: webhookHeaders(request.signature, contentType),
+  });
+}
+
+/** The call driver's poster for this app: every webhook in-process. */
 export function injectPoster(app: FastifyInstance): PostForm {
   return async (url, form, signature) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: url.slice(TEST_BASE_URL.length),
-      payload: new URLSearchParams(form).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    });
+    const response = await injectWebhook(app, { url, form, signature });
     return { status: response.statusCode, body: response.body };
   };
 }

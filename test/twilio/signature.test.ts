@@ -1,25 +1,12 @@
-import twilio from 'twilio';
-import { newCallSid } from '../../scripts/lib/twilio-call-driver';
-import { prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
+import { callFields, DEFAULT_FROM, DEFAULT_TO, newCallSid, signTwilioRequest, webhookHeaders } from '../../scripts/lib/twilio-form';
+import { injectWebhook, prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 /** The fields Twilio posts with every voice webhook. */
 function twilioParams(callSid: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AccountSid: 'AC00000000000000000000000000000000',
-    ApiVersion: '2010-04-01',
-    CallSid: callSid,
-    From: '+8613900000000',
-    To: '+8640000000000',
-    Caller: '+8613900000000',
-    Called: '+8640000000000',
-    Direction: 'inbound',
-    CallStatus: 'ringing',
-    ...extra,
-  };
+  return callFields({ callSid, from: DEFAULT_FROM, to: DEFAULT_TO }, { CallStatus: 'ringing', ...extra });
 }
 
-const sign = (url: string, params: Record<string, string>, token = TEST_AUTH_TOKEN) =>
-  twilio.getExpectedTwilioSignature(token, url, params);
+const sign = (url: string, params: Record<string, string>, token = TEST_AUTH_TOKEN) => signTwilioRequest(token, url, params);
 
 describe('every webhook must carry a valid X-Twilio-Signature', () => {
   let hotline: TestHotline;
@@ -28,13 +15,8 @@ describe('every webhook must carry a valid X-Twilio-Signature', () => {
   });
   afterAll(() => hotline.close());
 
-  async function post(path: string, params: Record<string, string>, signature: string | undefined, contentType = 'application/x-www-form-urlencoded') {
-    return hotline.app.inject({
-      method: 'POST',
-      url: path,
-      payload: new URLSearchParams(params).toString(),
-      headers: { 'content-type': contentType, ...(signature === undefined ? {} : { 'x-twilio-signature': signature }) },
-    });
+  async function post(path: string, params: Record<string, string>, signature: string | undefined, contentType?: string) {
+    return injectWebhook(hotline.app, { url: `${TEST_BASE_URL}${path}`, form: params, signature }, contentType);
   }
 
   describe('a new call is refused, and nothing is stored, when', () => {
@@ -176,7 +158,7 @@ describe('every webhook must carry a valid X-Twilio-Signature', () => {
         method: 'POST',
         url: '/voice/incoming',
         payload: JSON.stringify(params),
-        headers: { 'content-type': 'application/json', 'x-twilio-signature': sign(`${TEST_BASE_URL}/voice/incoming`, params) },
+        headers: webhookHeaders(sign(`${TEST_BASE_URL}/voice/incoming`, params), 'application/json'),
       });
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);

@@ -30,8 +30,10 @@ export function estimateWaitMs(samples: readonly WaitSample[], position: number)
   return Math.round(Math.max(1, position) * Math.max(0, perPlace));
 }
 
-export function assertWait(waitedMs: number, now: number): void {
+/** The sample recordWait keeps, in whole milliseconds; a negative or non-finite wait is refused. */
+export function waitSample(waitedMs: number, now: number): WaitSample {
   if (!Number.isFinite(waitedMs) || waitedMs < 0 || !Number.isFinite(now)) {
     throw new RangeError(`invalid wait sample ${waitedMs} at ${now}`);
   }
+  return { at: Math.round(now), waitedMs: Math.round(waitedMs) };
 }
