@@ -1,5 +1,5 @@
 import { newCallSid } from '../../scripts/lib/twilio-form';
-import type { QueueEntry } from '../../src/queue/human-queue';
+import type { HandoffEntry } from '../../src/handoff/record/handoff-record';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import type { CallUpdate } from '../../src/twilio/twilio-gateway';
 
@@ -12,7 +12,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export { newCallSid };
 
 /** A caller as the IVR queues one after menu 2-2 (failed transaction), verified by PIN. */
-export function queuedCaller(overrides: Partial<QueueEntry> = {}): QueueEntry {
+export function queuedCaller(overrides: Partial<HandoffEntry> = {}): HandoffEntry {
   return {
     callSid: newCallSid(),
     queue: 'tier1',
@@ -24,7 +24,7 @@ export function queuedCaller(overrides: Partial<QueueEntry> = {}): QueueEntry {
     subject: { kind: 'transaction', id: 'TX-20261125-0042' },
     priority: 'normal',
     enqueuedAt: Date.parse('2026-11-25T09:58:00+08:00'),
-    callbackRequested: false,
+    dialable: true,
     ...overrides,
   };
 }

@@ -6,6 +6,8 @@ import { buildApp, type AppDeps } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { loggerOptions } from '../../src/logging/logger';
+import { handoffRules } from '../../src/handoff/handoff-module';
+import { HandoffRecords } from '../../src/handoff/record/handoff-records';
 import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
 import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
@@ -58,6 +60,10 @@ export interface TestHotline {
   store: Store;
   twilio: SimulatedTwilioGateway;
   clock: ManualClock;
+  /** The app's hand-off records (same store, rules and clock), to set up and inspect the queue. */
+  records: HandoffRecords;
+  /** A waiting caller's 1-based place and queue, or null when not waiting. */
+  position(callSid: string): Promise<{ queue: string; position: number; size: number } | null>;
   /** A new call driven through this app's webhooks. */
   call(options?: Partial<CallOptions>): TwilioCallDriver;
   close(): Promise<void>;
@@ -86,12 +92,19 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
   const logger = options.logDestination ? pino(loggerOptions(options.logLevel ?? 'debug'), options.logDestination) : pino({ level: 'silent' });
   const app = await buildApp(config, { store, twilio, catalogue, clock, logger, ...options.deps });
   await app.ready();
+  const records = new HandoffRecords(store.handoffs, handoffRules(config), clock);
   return {
     app,
     config,
     store,
     twilio,
     clock,
+    records,
+    position: async (callSid) => {
+      const record = await records.get(callSid);
+      const place = record && (record.state === 'waiting' || record.state === 'callback-waiting') ? await records.position(record) : null;
+      return record && place ? { queue: record.queue, ...place } : null;
+    },
     call: (callOptions = {}) =>
       new TwilioCallDriver(injectPoster(app), { baseUrl: TEST_BASE_URL, authToken: TEST_AUTH_TOKEN, ...callOptions }),
     close: async () => {
