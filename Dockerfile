@@ -21,10 +21,10 @@ COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 # Read at runtime: prompt catalogues, demo data (wallets, agents) and the queue's Lua scripts,
-# which the compiled build loads from the source tree (src/queue/lua).
+# which the compiled build loads from the source tree (src/handoff/record/lua).
 COPY --chown=root:root prompts ./prompts
 COPY --chown=root:root data ./data
-COPY --chown=root:root src/queue/lua ./src/queue/lua
+COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
 # The code stays owned by root and read-only to the process; it runs as the image's `node` user.
 USER node
 EXPOSE 3000

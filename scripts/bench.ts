@@ -14,12 +14,12 @@ const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
 
 function printQueueResult(result: QueueBenchResult): void {
   console.log('');
-  console.log(`Human queue (Redis, ${result.waitingCallers.toLocaleString('en-US')} waiting callers)`);
+  console.log(`Hand-off (Redis, ${result.waitingCallers.toLocaleString('en-US')} waiting callers)`);
   console.log(`  fill: ${result.fillPerSecond.toLocaleString('en-US')} enqueues/s`);
   for (const [name, figures] of Object.entries(result.latency)) {
     console.log(`  ${name.padEnd(9)} p50 ${figures.p50Ms.toFixed(3)} ms  p99 ${figures.p99Ms.toFixed(3)} ms  (${figures.samples} one at a time, queue full)`);
   }
-  console.log(`  claims: ${result.claimsPerSecond.toLocaleString('en-US')}/s with ${result.concurrency} in flight on one connection`);
+  console.log(`  claims: ${result.claimsPerSecond.toLocaleString('en-US')}/s with ${result.concurrency} in flight on one connection, one agent each`);
 }
 
 async function main(): Promise<void> {

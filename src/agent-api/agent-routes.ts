@@ -49,7 +49,7 @@ function waitingCaller(call: HandoffRecord, position: number, now: number) {
     callSid: call.callSid,
     position,
     secondsWaited: secondsSince(call.waitingSince, now),
-    caller: maskPhone(call.from),
+    caller: callerOf(call),
     language: call.language,
     identityLevel: call.identityLevel,
     intent: call.intent,
@@ -57,6 +57,9 @@ function waitingCaller(call: HandoffRecord, position: number, now: number) {
     callbackRequested: call.callbackAsked,
   };
 }
+
+/** The caller as an agent sees them: a masked number, or "withheld" for a caller with none we may show. */
+const callerOf = (record: HandoffRecord) => (record.dialable ? maskPhone(record.from) : 'withheld');
 
 const iso = (at: number | undefined) => (at === undefined ? null : new Date(at).toISOString());
 
@@ -67,7 +70,7 @@ export function handoffCall(record: HandoffRecord) {
     state: record.state,
     queue: record.queue,
     agentId: record.agentId ?? record.agents.at(-1) ?? null,
-    caller: maskPhone(record.from),
+    caller: callerOf(record),
     language: record.language,
     identityLevel: record.identityLevel,
     intent: record.intent,
@@ -203,7 +206,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
           return reply.code(200).send({
             callSid: call.callSid,
             queue: call.queue,
-            caller: maskPhone(call.from),
+            caller: callerOf(call),
             language: call.language,
             identityLevel: call.identityLevel,
             walletId: call.walletId,

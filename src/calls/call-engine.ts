@@ -6,6 +6,7 @@ import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import { keyForSpeech } from '../prompts/speech-matcher';
 import type { SessionStore } from '../store/session-store';
 import type { Answer, Speech } from '../twilio/answer';
+import { isDialable } from '../twilio/caller-id';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
 import { ignoreCallEvents, type CallEvents } from './call-events';
 import type { CallIdentity, CallerInput, CallLog } from './call-input';
@@ -113,6 +114,11 @@ export class CallEngine {
   /** SMS go out only after the turn is saved, so a webhook that lost its race sends nothing. */
   private async sendSms(turn: Turn): Promise<void> {
     const { session } = turn;
+    // A withheld or SIP caller has no number to text (SPEC §3 "Withheld numbers").
+    if (turn.sms.length > 0 && !isDialable(session.from)) {
+      turn.speech.push({ key: 'sms.noNumber' });
+      return;
+    }
     for (const sms of turn.sms) {
       const body = this.deps.catalogue.render(session.language, sms.template, sms.vars);
       try {

@@ -1,3 +1,4 @@
+import { menuCallsWithDecliningDesk } from '../support/menu-calls';
 import { prompt, startTestHotline, type TestHotline } from '../support/test-app';
 
 describe('a caller walks menu 3 (technical support) through the webhooks', () => {
@@ -29,5 +30,18 @@ describe('a caller walks menu 3 (technical support) through the webhooks', () =>
     expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
     expect(call.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier1' });
     await call.hangUp();
+  });
+});
+
+describe('a caller without a number to text', () => {
+  const menuCalls = menuCallsWithDecliningDesk();
+
+  it.each(['anonymous', 'sip:caller@pbx.example.com'])('%s asking for the steps by SMS hears that no SMS can be sent, and nothing is sent', async (from) => {
+    const call = await menuCalls.hotline.call({ from }).dial();
+    await call.press('3');
+    await call.press('1');
+    await call.press('1');
+    expect(call.heard).toEqual([prompt('sms.noNumber'), prompt('techSupport.appCrash')]);
+    expect(menuCalls.smsFor(call)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import pino from 'pino';
 import type { Agent } from '../../src/agents/agent-directory';
-import { TwilioCallBridge } from '../../src/handoff/twilio-call-bridge';
+import { TwilioCallBridge } from '../../src/handoff/agent-leg/twilio-call-bridge';
 import { LiveTwilioGateway } from '../../src/twilio/live-twilio-gateway';
 import { TwimlRenderer } from '../../src/twilio/twiml-renderer';
 import { WebhookUrls } from '../../src/twilio/webhook-urls';
@@ -24,7 +24,8 @@ describe('TwilioCallBridge through the live REST gateway (nock)', () => {
   it('moves the waiting caller into a <Dial> to the agent with a Calls/{sid}.json update carrying Twiml', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
-    const claim = await hotline.store.queue.claim(['tier1'], 'alice', hotline.clock.now(), 30_000);
+    const claim = await hotline.records.claim('alice', ['tier1']);
+    if (claim.kind !== 'claimed') throw new Error('expected the caller to be claimed');
     const urls = new WebhookUrls(TEST_BASE_URL);
     const bridge = new TwilioCallBridge({
       twilio: new LiveTwilioGateway(ACCOUNT, 'live-token', '+8640000000000'),
@@ -32,6 +33,8 @@ describe('TwilioCallBridge through the live REST gateway (nock)', () => {
       urls,
       values: hotline.store.values,
       log: pino({ level: 'silent' }),
+      agentRingSeconds: 20,
+      callbackRingSeconds: 30,
     });
     let form: URLSearchParams | undefined;
     const scope = nock('https://api.twilio.com')
@@ -41,11 +44,15 @@ describe('TwilioCallBridge through the live REST gateway (nock)', () => {
       })
       .reply(200, { sid: call.callSid, status: 'in-progress' });
 
-    await bridge.connect(claim!, alice);
+    await bridge.connect({ record: claim.record, token: claim.token, waitedMs: claim.waitedMs }, alice);
     expect(scope.isDone()).toBe(true);
     const twiml = form!.get('Twiml')!;
     expect(twiml.length).toBeLessThanOrEqual(4000);
     const dial = readTwiml(twiml).find((verb) => verb.verb === 'Dial');
-    expect(dial).toMatchObject({ target: 'Client:alice', action: `${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice` });
+    expect(dial).toMatchObject({
+      target: 'Client:alice',
+      action: `${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice&token=${claim.token}`,
+    });
+    expect(twiml).toContain('timeout="20"');
   });
 });

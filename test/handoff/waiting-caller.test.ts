@@ -1,6 +1,3 @@
-import pino from 'pino';
-import { LeaseSweeper } from '../../src/handoff/lease-sweeper';
-import { StoreCallOutcomes } from '../../src/handoff/store-call-outcomes';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
 import { ALICE, BOB, bearer } from '../agent-api/agent-test-kit';
 import { prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
@@ -39,9 +36,9 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
     const enqueue = call.verbs.find((verb) => verb.verb === 'Enqueue');
     expect(enqueue).toMatchObject({ queue: 'tier1', waitUrl: `${TEST_BASE_URL}/voice/queue/wait`, action: `${TEST_BASE_URL}/voice/queue/left` });
-    expect((await hotline.store.queue.list('tier1')).map((c) => c.callSid)).toEqual([call.callSid]);
+    expect((await hotline.records.list('tier1')).map((c) => c.callSid)).toEqual([call.callSid]);
 
-    await hotline.store.queue.recordWait('tier1', 150_000, hotline.clock.now());
+    await hotline.records.recordWait('tier1', 150_000);
     await call.send(`${TEST_BASE_URL}/voice/queue/wait`, { QueuePosition: '7', QueueTime: '3' });
     expect(call.heard).toEqual([prompt('queue.position', 'zh-CN', { position: 1, minutes: 3 })]);
     expect(call.gather).toMatchObject({ action: `${TEST_BASE_URL}/voice/queue/wait-key`, numDigits: 1 });
@@ -54,21 +51,21 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     expect(dial.target).toBe('Client:alice');
     expect(dial.action).toContain('/voice/agent/dial-ended?');
     await agentAnswers(call.from);
-    expect(await hotline.store.queue.getEntry(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
 
     await call.send(dial.action, { DialCallStatus: 'completed', DialCallDuration: '120' });
     expect(call.heard).toEqual([prompt('survey.question')]);
     await call.press('4');
     expect(call.heard).toEqual([prompt('survey.thanks')]);
     expect(call.verbs.at(-1)).toEqual({ verb: 'Hangup' });
-    expect(await new StoreCallOutcomes(hotline.store.values).get(call.callSid)).toEqual({ callSid: call.callSid, survey: 4 });
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'ended', endReason: 'agent-hung-up', survey: 4 });
   });
 
   it('a caller who hangs up while waiting leaves the queue at once', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
     expect(await call.hangUp()).toBe(204);
-    expect(await hotline.store.queue.list('tier1')).toEqual([]);
+    expect(await hotline.records.list('tier1')).toEqual([]);
   });
 
   it('1 while waiting asks for a callback: the caller keeps their place after hanging up and is called back', async () => {
@@ -79,7 +76,7 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     expect(call.heard).toEqual([prompt('queue.callbackRecorded')]);
     await call.send(`${TEST_BASE_URL}/voice/queue/left`, { QueueResult: 'hangup', QueueTime: '30' });
     await call.hangUp();
-    expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
+    expect(await hotline.records.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackAsked: true, state: 'callback-waiting' })]);
 
     await claimAs(BOB);
     const created = outbox('call').at(-1) as { to: string; twiml: string; callSid: string };
@@ -90,15 +87,15 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
   });
 
   it('an urgent (fraud) caller goes ahead of a normal caller already waiting in tier2', async () => {
-    await hotline.store.queue.enqueue({
-      callSid: `CA${'1'.repeat(32)}`, queue: 'tier2', from: '+8613900000009', language: 'zh-CN', identityLevel: 0,
-      intent: 'account.locked', priority: 'normal', enqueuedAt: hotline.clock.now() - 60_000, callbackRequested: false,
+    await hotline.records.enqueue({
+      callSid: `CA${'1'.repeat(32)}`, queue: 'tier2', from: '+8613900000009', dialable: true, language: 'zh-CN', identityLevel: 0,
+      intent: 'account.locked', priority: 'normal', enqueuedAt: hotline.clock.now() - 60_000,
     });
     const call = await hotline.call().dial();
     await call.press('5');
     await call.press('0');
     expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
-    expect(await hotline.store.queue.position(call.callSid)).toMatchObject({ queue: 'tier2', position: 1, size: 2 });
+    expect(await hotline.position(call.callSid)).toMatchObject({ queue: 'tier2', position: 1, size: 2 });
   });
 
   it('a caller who asked about the same thing within 24 h ranks as a repeat caller', async () => {
@@ -107,7 +104,7 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     await first.hangUp();
     const again = await hotline.call({ from: first.from }).dial();
     await again.press('0');
-    expect(await hotline.store.queue.getEntry(again.callSid)).toMatchObject({ priority: 'repeat' });
+    expect(await hotline.records.get(again.callSid)).toMatchObject({ priority: 'repeat' });
   });
 
   it('a bridge that fails (no answer) puts the caller back at the FRONT and back in the waiting room', async () => {
@@ -121,14 +118,14 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     await first.send(dial.action, { DialCallStatus: 'no-answer' });
     expect(first.heard).toEqual([prompt('queue.requeued')]);
     expect(first.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier1' });
-    expect((await hotline.store.queue.list('tier1')).map((c) => c.callSid)).toEqual([first.callSid, second.callSid]);
+    expect((await hotline.records.list('tier1')).map((c) => c.callSid)).toEqual([first.callSid, second.callSid]);
   });
 
   it('an escalated caller leaving the agent waits again in tier2 instead of hearing the survey', async () => {
     const call = await hotline.call().dial();
     await call.press('0');
     await claimAs(ALICE);
-    await agentAnswers(call.from);
+    const dial = await agentAnswers(call.from);
     const escalated = await hotline.app.inject({
       method: 'POST',
       url: `/agent/calls/${call.callSid}/escalation`,
@@ -138,7 +135,7 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     expect(escalated.statusCode).toBe(200);
     const moved = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml);
     expect(moved.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier2' });
-    await call.send(`${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice`, { DialCallStatus: 'completed' });
+    await call.send(dial.action, { DialCallStatus: 'completed' });
     expect(call.verbs.at(-1)).toMatchObject({ verb: 'Enqueue', queue: 'tier2' });
     expect(call.heard).not.toContain(prompt('survey.question'));
   });
@@ -147,10 +144,10 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
     const call = await hotline.call().dial();
     await call.press('0');
     await claimAs(ALICE);
-    expect(await hotline.store.queue.position(call.callSid)).toBeNull();
+    expect(await hotline.position(call.callSid)).toBeNull();
     hotline.clock.advance(31_000);
-    expect(await new LeaseSweeper(hotline.store.queue, hotline.clock, pino({ level: 'silent' })).sweep()).toEqual([call.callSid]);
-    expect(await hotline.store.queue.position(call.callSid)).toMatchObject({ position: 1 });
+    expect((await hotline.sweep()).lapsed).toEqual([call.callSid]);
+    expect(await hotline.position(call.callSid)).toMatchObject({ position: 1 });
   });
 
   it('after wrap-up the caller hears the survey; no answer twice ends with thanks', async () => {
@@ -191,7 +188,7 @@ describe('outside business hours', () => {
     await call.press('0');
     expect(call.heard).toEqual([prompt('afterHours.menu', 'zh-CN', { hours })]);
     expect(call.verbs.find((verb) => verb.verb === 'Enqueue')).toBeUndefined();
-    expect(await hotline.store.queue.depth('tier1')).toBe(0);
+    expect(await hotline.records.depth('tier1')).toBe(0);
 
     await call.press('2');
     expect(call.heard).toEqual([prompt('sms.sent'), prompt('afterHours.menu', 'zh-CN', { hours })]);
@@ -201,7 +198,7 @@ describe('outside business hours', () => {
     await call.press('1');
     expect(call.heard).toEqual([prompt('afterHours.callbackRecorded'), prompt('main.menu')]);
     await call.hangUp();
-    expect(await hotline.store.queue.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackRequested: true })]);
+    expect(await hotline.records.list('tier1')).toEqual([expect.objectContaining({ callSid: call.callSid, callbackAsked: true, state: 'callback-waiting' })]);
   });
 
   it('a caller who strikes out in the after-hours menu keeps the topic they first asked about', async () => {
@@ -217,7 +214,7 @@ describe('outside business hours', () => {
     await call.press('9');
     expect(call.heard).toEqual([prompt('afterHours.menu', 'zh-CN', { hours })]);
     await call.press('1');
-    expect(await hotline.store.queue.getEntry(call.callSid)).toMatchObject({ intent: 'techSupport.appCrash', callbackRequested: true });
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ intent: 'techSupport.appCrash', callbackAsked: true, state: 'callback-waiting' });
   });
 
   it('# goes back to the main menu', async () => {

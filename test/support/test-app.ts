@@ -7,6 +7,8 @@ import type { Clock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { loggerOptions } from '../../src/logging/logger';
 import { handoffRules } from '../../src/handoff/handoff-module';
+import { CallbackFailures } from '../../src/handoff/callbacks/callback-failures';
+import { HandoffSweeper } from '../../src/handoff/handoff-sweeper';
 import { HandoffRecords } from '../../src/handoff/record/handoff-records';
 import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
@@ -64,6 +66,8 @@ export interface TestHotline {
   records: HandoffRecords;
   /** A waiting caller's 1-based place and queue, or null when not waiting. */
   position(callSid: string): Promise<{ queue: string; position: number; size: number } | null>;
+  /** One tick of the hand-off's timers (lapsed leases, ghosts, callback retries and expiries), as every instance runs them. */
+  sweep(): ReturnType<HandoffSweeper['sweep']>;
   /** A new call driven through this app's webhooks. */
   call(options?: Partial<CallOptions>): TwilioCallDriver;
   close(): Promise<void>;
@@ -100,6 +104,7 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
     twilio,
     clock,
     records,
+    sweep: () => new HandoffSweeper(records, new CallbackFailures(twilio, catalogue, logger), clock, logger).sweep(),
     position: async (callSid) => {
       const record = await records.get(callSid);
       const place = record && (record.state === 'waiting' || record.state === 'callback-waiting') ? await records.position(record) : null;

@@ -124,7 +124,7 @@ export class HandoffRecords {
   }
 
   /** A waiting caller's place in their queue, or null. */
-  async position(record: HandoffRecord): Promise<{ position: number; size: number } | null> {
+  async position(record: Pick<HandoffRecord, 'queue' | 'callSid'>): Promise<{ position: number; size: number } | null> {
     return this.store.rank(record.queue, record.callSid);
   }
 
