@@ -24,8 +24,11 @@ export interface Plan {
   remove: IndexName[];
   /** The agent's one-call-at-a-time key: `claim` requires it free and takes it; `release` frees it if it holds this call. */
   agent?: { agentId: string; op: 'claim' | 'release'; ttlMs?: number };
-  /** For a claim: the call must still be first in this queue, and the queues preferred before it empty. */
-  head?: { queue: Tier; emptyBefore: Tier[] };
+  /**
+   * For a claim: the call must still be among the first `within` of this queue (1: the very
+   * first), and the queues preferred before it empty.
+   */
+  head?: { queue: Tier; within: number; emptyBefore: Tier[] };
 }
 
 /** How applying a plan went; the codes are decoded in one place (handoff-store.ts). */

@@ -20,6 +20,8 @@ export type ClaimResult =
 
 /** A read-and-apply that lost to another step is tried again on what won; this bounds it. */
 const MAX_ATTEMPTS = 50;
+/** How far down the queue a contended claim may look. */
+const CLAIM_SPREAD = 16;
 
 /**
  * The hand-off records as the rest of the app uses them: each method is one step of the
@@ -65,24 +67,31 @@ export class HandoffRecords {
     return this.step(callSid, (stored) => waitingRoom.callerHungUp(stored, this.clock.now(), randomUUID()));
   }
 
-  /** Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call. */
+  /**
+   * Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call.
+   * Agents claiming at the same moment contend for the head; each attempt that lost widens the
+   * choice to a random one of the first few, so a crowd of claims settles in a few rounds instead
+   * of one winner per round (the order bends only among callers being taken at that moment).
+   */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     const token = randomUUID();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
-      const heads = await this.store.heads(queues);
-      const index = heads.findIndex((head) => head !== null);
+      const within = Math.min(attempt + 1, CLAIM_SPREAD);
+      const heads = await this.store.heads(queues, within);
+      const index = heads.findIndex((members) => members.length > 0);
       if (index < 0) return { kind: 'nobody-waiting' };
       const queue = queues[index]!;
-      const callSid = heads[index]!;
+      const members = heads[index]!;
+      const callSid = members[Math.floor(Math.random() * members.length)]!;
       const stored = await this.store.read(callSid);
       if (!stored) {
         await this.store.forget(queue, callSid);
         continue;
       }
       const now = this.clock.now();
-      const step = agentLeg.claim(stored, { agentId, token, queue, emptyBefore: queues.slice(0, index) }, now, this.rules, randomUUID());
+      const step = agentLeg.claim(stored, { agentId, token, queue, within, emptyBefore: queues.slice(0, index) }, now, this.rules, randomUUID());
       if (isRefusal(step)) {
         // Only a record that left its queue without its member (never by a step) gets here.
         await this.store.forget(queue, callSid);

@@ -16,8 +16,8 @@ export interface RecordChange {
  */
 export interface HandoffStore {
   read(callSid: string): Promise<StoredRecord | null>;
-  /** The first CallSid of each queue (null when empty), in the order asked. */
-  heads(queues: readonly Tier[]): Promise<Array<string | null>>;
+  /** The first `count` CallSids of each queue, in the order asked. */
+  heads(queues: readonly Tier[], count: number): Promise<string[][]>;
   /** The call an agent holds (offered, dialling or connected), or null. */
   heldBy(agentId: string): Promise<string | null>;
   apply(plan: Plan): Promise<ApplyOutcome>;

@@ -34,8 +34,8 @@ export class MemoryHandoffStore implements HandoffStore {
     return held ? { record: decodeRecord(held.json), rev: held.rev } : null;
   }
 
-  async heads(queues: readonly Tier[]): Promise<Array<string | null>> {
-    return queues.map((queue) => this.index(queue).first(1)[0] ?? null);
+  async heads(queues: readonly Tier[], count: number): Promise<string[][]> {
+    return queues.map((queue) => this.index(queue).first(count));
   }
 
   async heldBy(agentId: string): Promise<string | null> {
@@ -49,7 +49,8 @@ export class MemoryHandoffStore implements HandoffStore {
     if (plan.expectRev === null ? held !== undefined : held?.rev !== plan.expectRev) return 'stale';
     if (plan.agent?.op === 'claim' && (await this.heldBy(plan.agent.agentId)) !== null) return 'agent-busy';
     if (plan.head) {
-      if (this.index(plan.head.queue).first(1)[0] !== plan.callSid) return 'not-head';
+      const rank = this.index(plan.head.queue).rank(plan.callSid);
+      if (rank < 0 || rank >= plan.head.within) return 'not-head';
       if (plan.head.emptyBefore.some((queue) => this.index(queue).size > 0)) return 'not-head';
     }
     const now = this.clock.now();

@@ -52,13 +52,13 @@ export class RedisHandoffStore implements HandoffStore {
     return json && rev ? { record: decodeRecord(json), rev: Number(rev) } : null;
   }
 
-  async heads(queues: readonly Tier[]): Promise<Array<string | null>> {
+  async heads(queues: readonly Tier[], count: number): Promise<string[][]> {
     const pipeline = this.redis.pipeline();
-    for (const queue of queues) pipeline.zrange(this.keys.index(queue), '0', '0');
+    for (const queue of queues) pipeline.zrange(this.keys.index(queue), '0', String(count - 1));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, members]) => {
       if (error) throw error;
-      return (members as string[])[0] ?? null;
+      return members as string[];
     });
   }
 
@@ -72,7 +72,9 @@ export class RedisHandoffStore implements HandoffStore {
       add: plan.add.map((entry) => [indexKey(entry.index), String(entry.score)]),
       remove: plan.remove.map(indexKey),
       ...(plan.agent ? { agent: { op: plan.agent.op, ttl: plan.agent.ttlMs ?? 0 } } : {}),
-      ...(plan.head ? { head: { queue: indexKey(plan.head.queue), emptyBefore: plan.head.emptyBefore.map(indexKey) } } : {}),
+      ...(plan.head
+        ? { head: { queue: indexKey(plan.head.queue), within: plan.head.within, emptyBefore: plan.head.emptyBefore.map(indexKey) } }
+        : {}),
     };
     const change: RecordChange = {
       callSid: plan.callSid,

@@ -11,11 +11,12 @@
   ARGV[4] record TTL in ms ('' = keep the TTL it has: set once, at creation)
   ARGV[5] callSid (the member of every zset)
   ARGV[6] JSON { add = {{keyIndex, 'score'}...}, remove = {keyIndex...},
-                 agent = {op = 'claim'|'release', ttl = ms}?, head = {queue = keyIndex, emptyBefore = {keyIndex...}}? }
+                 agent = {op = 'claim'|'release', ttl = ms}?,
+                 head = {queue = keyIndex, within = n, emptyBefore = {keyIndex...}}? }
   ARGV[7] events channel ('' = none)   ARGV[8] event message
   Returns the new revision (> 0); 0 when this step id was applied already (a client re-send);
   -1 stale (another step changed the record first); -2 the agent holds another call;
-  -3 the call is no longer first in its queue.
+  -3 the call is no longer among the first `within` of its queue.
 ]]
 local STEPS_KEPT = 8
 local steps = redis.call('HGET', KEYS[1], 'steps') or ''
@@ -31,8 +32,8 @@ end
 local plan = cjson.decode(ARGV[6])
 if plan.agent and plan.agent.op == 'claim' and redis.call('EXISTS', KEYS[2]) == 1 then return -2 end
 if plan.head then
-  local first = redis.call('ZRANGE', KEYS[plan.head.queue], 0, 0)
-  if first[1] ~= ARGV[5] then return -3 end
+  local rank = redis.call('ZRANK', KEYS[plan.head.queue], ARGV[5])
+  if not rank or rank >= plan.head.within then return -3 end
   for _, index in ipairs(plan.head.emptyBefore) do
     if redis.call('ZCARD', KEYS[index]) > 0 then return -3 end
   end

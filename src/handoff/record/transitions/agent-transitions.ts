@@ -12,12 +12,13 @@ import { ALL_INDEXES, change, frontScore, type Refusal, type Step, without, wron
 const notYours: Refusal = { refused: 'not-yours' };
 
 /**
- * The head of `queue` (the first non-empty of the agent's queues, in preference order) goes to
- * the agent under a lease; a callback request is dialled instead of bridged.
+ * A caller at the head of `queue` (the first non-empty of the agent's queues, in preference
+ * order; among its first `within` when several agents claim at once) goes to the agent under a
+ * lease; a callback request is dialled instead of bridged.
  */
 export function claim(
   stored: StoredRecord,
-  claimant: { agentId: string; token: string; queue: Tier; emptyBefore: Tier[] },
+  claimant: { agentId: string; token: string; queue: Tier; within: number; emptyBefore: Tier[] },
   now: number,
   rules: HandoffRules,
   stepId: string,
@@ -40,7 +41,7 @@ export function claim(
     op: 'claim',
     ttlMs: rules.recordTtlMs,
   });
-  return { ...plan, head: { queue: claimant.queue, emptyBefore: claimant.emptyBefore } };
+  return { ...plan, head: { queue: claimant.queue, within: claimant.within, emptyBefore: claimant.emptyBefore } };
 }
 
 /** The agent answered the leg of this claim: connected, and never offered to anyone else. */
