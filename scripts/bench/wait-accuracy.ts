@@ -22,6 +22,8 @@
  *   late > 1 min    share of callers told a number whose real wait exceeded it by more than a minute
  *                   (told as spoken: "about N minutes" → N, "less than a minute" → 1, "more than 30" → 30)
  *   largest told    the largest estimate announced, in minutes — the morning after the callbacks
+ * Knobs for tuning: WAIT_BENCH_OFFSET=<placeOffset> runs another EWT offset; WAIT_BENCH_DUMP=<file>
+ * writes every simulated caller (announcements, real waits) as JSON for a closer look.
  */
 import type { Redis } from 'ioredis';
 import type { Tier } from '../../flows/vocabulary';
@@ -356,7 +358,10 @@ function figures(all: Caller[], from: number, to: number): Figures {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const all = await simulate(DEFAULT_WAIT_MODEL);
+  const offset = process.env.WAIT_BENCH_OFFSET;
+  const config = offset === undefined ? DEFAULT_WAIT_MODEL : { ...DEFAULT_WAIT_MODEL, placeOffset: Number(offset) };
+  const all = await simulate(config);
+  if (process.env.WAIT_BENCH_DUMP) (await import('node:fs')).writeFileSync(process.env.WAIT_BENCH_DUMP, JSON.stringify(all));
   const night = all.filter((c) => c.arrival >= local('21:00', -1) && c.arrival < local('09:00'));
   const results = STRETCHES.map(([name, from, to]) => ({ name, ...figures(all, from, to) }));
   const noRedis = { info: async () => 'redis_version:not-used' } as unknown as Redis;
@@ -367,7 +372,7 @@ async function main(): Promise<void> {
     steadyP90WithinHalf: steady.firstAnnouncement.p90Error <= 0.5,
     morningLargestUnder60Min: morning.largestToldMin <= 60,
   };
-  const report = { seed: SEED, nightCallbackRequests: night.length, model: DEFAULT_WAIT_MODEL, results, goals, machine, simulatedInMs: Date.now() - startedAt };
+  const report = { seed: SEED, nightCallbackRequests: night.length, model: config, results, goals, machine, simulatedInMs: Date.now() - startedAt };
   if (JSON_OUT) {
     console.log(JSON.stringify(report, null, 2));
     return;

@@ -16,11 +16,12 @@ import { DEFAULT_WINDOW_MS, type WaitSample } from './wait-samples';
  *             = capacity                       with fewer answers and agents known
  *             = none                           with fewer answers and agents unknown,
  *                                              or no agent serving the queue at all
- *   EWT(p)    = p / pace
+ *   EWT(p)    = (p − ½) / pace     the p − 1 callers ahead, and on average half a spacing until the
+ *                                  next agent is free (placeOffset; 1 gives the plain p / pace)
  * The capacity cap is why a burst (20 answers within 2 s after a 10-minute wait) cannot make the
  * queue look faster than its agents can go, and why the estimate grows at once when agents leave
  * (the window still remembers them). With few agents it is the handle time that decides: one agent
- * with a 5-minute median means at least 5 minutes a place. The observed rate wins when it is
+ * with a 5-minute median means 5 minutes a place. The observed rate wins when it is
  * slower: agents who also serve the other tier, long wrap-ups, claims that take a while. Only
  * samples that pass wait-samples.ts's rule feed it (live callers answered in business hours).
  * Pure: the clock is `now`, the caller brings the samples and the agent count.
@@ -36,6 +37,11 @@ export interface WaitModelConfig {
   minHandleSamples: number;
   /** The median never counts as shorter than this (a run of hang-ups is not a fast agent). */
   handleFloorMs: number;
+  /**
+   * Places before the caller's own turn comes, in spacings: EWT(p) = (p − 1 + placeOffset) / pace.
+   * 1 is the plain p / pace; 0.5 says the next free agent is on average half a spacing away.
+   */
+  placeOffset: number;
 }
 
 export const DEFAULT_WAIT_MODEL: WaitModelConfig = {
@@ -45,11 +51,17 @@ export const DEFAULT_WAIT_MODEL: WaitModelConfig = {
   defaultHandleMs: 5 * 60_000,
   minHandleSamples: 5,
   handleFloorMs: 60_000,
+  placeOffset: 0.5,
 };
 
 export interface WaitModelInput {
   /** Samples of this queue that passed the rule; the estimator keeps those within the window. */
   samples: readonly WaitSample[];
+  /**
+   * Epoch ms of the other answers that moved the queue on during open hours: callbacks dialled
+   * back (not wait samples, but each took the place at the head of the line). Counted in the pace.
+   */
+  otherAnswers?: readonly number[];
   /** Recent talk times of this queue's conversations. */
   handleTimesMs: readonly number[];
   /** Agents serving the queue now (available or busy); null when unknown. */
@@ -95,7 +107,9 @@ export function waitModel(input: WaitModelInput, config: WaitModelConfig = DEFAU
   const { now, agentsServing } = input;
   if (agentsServing !== null && agentsServing <= 0) return null;
   const windowStart = Math.max(now - config.windowMs, input.openSince ?? -Infinity);
-  const answers = input.samples.filter((s) => s.answeredAt > windowStart && s.answeredAt <= now).length;
+  const inside = (at: number) => at > windowStart && at <= now;
+  const answers =
+    input.samples.filter((s) => inside(s.answeredAt)).length + (input.otherAnswers ?? []).filter(inside).length;
   const handleMs = handleTimeMs(input.handleTimesMs, config);
   const capacity = agentsServing === null ? null : (agentsServing * MINUTE_MS) / handleMs;
   const spanMs = Math.max(config.minSpanMs, now - windowStart);
@@ -119,12 +133,12 @@ export function waitModel(input: WaitModelInput, config: WaitModelConfig = DEFAU
 }
 
 /** EWT for 1-based `position` under `model`, in ms (rounded up). */
-export function waitForPosition(model: WaitModel, position: number): number {
-  return Math.ceil((Math.max(1, position) / model.pacePerMinute) * MINUTE_MS);
+export function waitForPosition(model: WaitModel, position: number, config: WaitModelConfig = DEFAULT_WAIT_MODEL): number {
+  return Math.ceil(((Math.max(1, position) - 1 + config.placeOffset) / model.pacePerMinute) * MINUTE_MS);
 }
 
 /** The whole estimate in one call: null when the caller should hear no number. */
 export function estimateWaitMs(input: WaitModelInput, position: number, config: WaitModelConfig = DEFAULT_WAIT_MODEL): number | null {
   const model = waitModel(input, config);
-  return model === null ? null : waitForPosition(model, position);
+  return model === null ? null : waitForPosition(model, position, config);
 }

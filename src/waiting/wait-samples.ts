@@ -112,6 +112,8 @@ export function openSince(now: number, open: OpenAt, windowMs = DEFAULT_WINDOW_M
 export class WaitSampleLog {
   private waits: WaitSample[] = [];
   private handles: HandleSample[] = [];
+  /** Answers that moved the queue on in open hours without being samples (callbacks). */
+  private others: Array<{ queue: Tier; answeredAt: number }> = [];
 
   constructor(
     private readonly open: OpenAt,
@@ -123,7 +125,12 @@ export class WaitSampleLog {
   /** Call once per caller an agent answered; returns whether it counted. */
   recordAnswer(call: AnsweredCall): boolean {
     const sample = sampleOf(call, this.open);
-    if (!sample) return false;
+    if (!sample) {
+      if (call.callbackRequested && Number.isFinite(call.answeredAt) && this.open(new Date(call.answeredAt))) {
+        this.others.push({ queue: call.queue, answeredAt: call.answeredAt });
+      }
+      return false;
+    }
     this.waits.push(sample);
     return true;
   }
@@ -143,6 +150,12 @@ export class WaitSampleLog {
   recent(queue: Tier, now: number): WaitSample[] {
     this.waits = this.waits.filter((sample) => sample.answeredAt > now - this.windowMs);
     return recentWaitSamples(this.waits, queue, now, this.windowMs);
+  }
+
+  /** Epoch ms of this queue's callbacks answered in open hours within the window (they moved the line). */
+  otherAnswers(queue: Tier, now: number): number[] {
+    this.others = this.others.filter((answer) => answer.answeredAt > now - this.windowMs);
+    return inWindow(this.others, queue, now, this.windowMs, (answer) => answer.answeredAt).map((answer) => answer.answeredAt);
   }
 
   handleTimesMs(queue: Tier): number[] {

@@ -14,6 +14,8 @@ import { openSince, type OpenAt, type WaitSample } from './wait-samples';
 export interface WaitSampleSource {
   /** Samples of `queue` that passed the rule of wait-samples.ts, within the window. */
   recent(queue: Tier, now: number): WaitSample[] | Promise<WaitSample[]>;
+  /** Callbacks of `queue` answered in open hours within the window: they moved the line too. */
+  otherAnswers?(queue: Tier, now: number): number[] | Promise<number[]>;
   /** Recent talk times of `queue`'s conversations. */
   handleTimesMs(queue: Tier): number[] | Promise<number[]>;
 }
@@ -59,13 +61,14 @@ export class WaitingRoom {
 
   /** The queue's pace now; null when no number can be given. */
   async model(queue: Tier, now: number): Promise<{ model: WaitModel | null; agentsServing: number | null }> {
-    const [samples, handleTimesMs, agentsServing] = await Promise.all([
+    const [samples, otherAnswers, handleTimesMs, agentsServing] = await Promise.all([
       this.deps.samples.recent(queue, now),
+      this.deps.samples.otherAnswers?.(queue, now) ?? [],
       this.deps.samples.handleTimesMs(queue),
       this.deps.agentsServing(queue),
     ]);
     const model = waitModel(
-      { samples, handleTimesMs, agentsServing, now, openSince: openSince(now, this.deps.open, this.config.windowMs) },
+      { samples, otherAnswers, handleTimesMs, agentsServing, now, openSince: openSince(now, this.deps.open, this.config.windowMs) },
       this.config,
     );
     return { model, agentsServing };
@@ -73,13 +76,13 @@ export class WaitingRoom {
 
   async estimateMs(queue: Tier, position: number, now: number): Promise<number | null> {
     const { model } = await this.model(queue, now);
-    return model === null ? null : waitForPosition(model, position);
+    return model === null ? null : waitForPosition(model, position, this.config);
   }
 
   /** What the caller at `position` of `queue` hears now; remembers it for the next round. */
   async announce(callSid: string, place: { queue: Tier; position: number }, now: number): Promise<WaitAnnouncement> {
     const { model, agentsServing } = await this.model(place.queue, now);
-    const modelEstimateMs = model === null ? null : waitForPosition(model, place.position);
+    const modelEstimateMs = model === null ? null : waitForPosition(model, place.position, this.config);
     const decision = await this.deps.memory.announce(callSid, {
       queue: place.queue,
       position: place.position,

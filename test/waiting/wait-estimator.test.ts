@@ -39,7 +39,7 @@ describe('the wait estimator', () => {
     const model = waitModel(input({ samples: spread(now, 30, 30 * MIN), agentsServing: 6, now }))!;
     expect(model.basis).toBe('observed');
     expect(model.pacePerMinute).toBeCloseTo(1);
-    expect(waitForPosition(model, 4)).toBe(4 * MIN);
+    expect(waitForPosition(model, 4)).toBe(3.5 * MIN); // three ahead, then half a spacing
   });
 
   it('overnight callbacks: none of them is a sample, so the morning caller hears a capacity estimate, not 661 minutes', () => {
@@ -56,7 +56,7 @@ describe('the wait estimator', () => {
     expect(samples).toHaveLength(0);
     const estimate = estimateWaitMs({ samples, handleTimesMs: fiveMinuteCalls, agentsServing: 6, now, openSince: openSince(now, open) }, 5);
     // 5 places at 6 agents / 5 minutes.
-    expect(estimate).toBe(Math.ceil((5 / 1.2) * MIN));
+    expect(estimate).toBe(Math.ceil((4.5 / 1.2) * MIN));
     expect(estimate!).toBeLessThan(60 * MIN);
   });
 
@@ -69,7 +69,7 @@ describe('the wait estimator', () => {
     // 35 answers in the window would be 1.17/min; four 5-minute agents do 0.8/min.
     expect(model.basis).toBe('capped');
     expect(model.pacePerMinute).toBeCloseTo(0.8);
-    expect(waitForPosition(model, 50)).toBe(Math.ceil((50 / 0.8) * MIN)); // 62.5 min, not 5 s
+    expect(waitForPosition(model, 50)).toBe(Math.ceil((49.5 / 0.8) * MIN)); // 62 min, not 5 s
     expect(waitForPosition(model, 50)).toBeGreaterThan(60 * MIN);
   });
 
@@ -78,7 +78,7 @@ describe('the wait estimator', () => {
     const burst = Array.from({ length: 20 }, (_, i) => sample(at('14:00') + i * 100, 10 * MIN));
     const model = waitModel(input({ samples: burst, agentsServing: null, now, openSince: now - 10_000 }))!;
     expect(model.pacePerMinute).toBeCloseTo(4);
-    expect(waitForPosition(model, 50)).toBe(12.5 * MIN);
+    expect(waitForPosition(model, 50)).toBe(Math.ceil((49.5 / 4) * MIN));
   });
 
   it('agents leaving: the estimate grows at once though the window still remembers them', () => {
@@ -86,8 +86,8 @@ describe('the wait estimator', () => {
     const samples = spread(now, 30, 30 * MIN); // 1/min with six agents
     const before = estimateWaitMs(input({ samples, agentsServing: 6, now }), 10)!;
     const after = estimateWaitMs(input({ samples, agentsServing: 2, now }), 10)!;
-    expect(before).toBe(10 * MIN);
-    expect(after).toBe(25 * MIN); // two 5-minute agents: 0.4/min
+    expect(before).toBe(9.5 * MIN);
+    expect(after).toBe(23.75 * MIN); // two 5-minute agents: 0.4/min
     expect(waitModel(input({ samples, agentsServing: 2, now }))!.basis).toBe('capped');
   });
 
@@ -110,15 +110,24 @@ describe('the wait estimator', () => {
     expect(waitModel(input({ samples: stale, agentsServing: 3, now }))!.basis).toBe('capacity');
   });
 
-  it('one agent: each place costs at least the median handle time', () => {
+  it('one agent: each place costs the median handle time', () => {
     const now = at('10:30');
     // Ten answers in the window (the agent cleared a run of short calls), one 5-minute agent.
     const model = waitModel(input({ samples: spread(now, 10, 30 * MIN), agentsServing: 1, now }))!;
     expect(model.basis).toBe('capped');
     expect(model.pacePerMinute).toBeCloseTo(0.2);
-    expect(waitForPosition(model, 3)).toBe(15 * MIN);
-    // With no answers yet, the agent's handle time alone.
-    expect(estimateWaitMs(input({ samples: [], agentsServing: 1, now }), 1)).toBe(5 * MIN);
+    expect(waitForPosition(model, 3)).toBe(12.5 * MIN);
+    // With no answers yet, the agent's handle time alone: half of it for the one at the front.
+    expect(estimateWaitMs(input({ samples: [], agentsServing: 1, now }), 1)).toBe(2.5 * MIN);
+    expect(estimateWaitMs(input({ samples: [], agentsServing: 1, now }), 1, { ...DEFAULT_WAIT_MODEL, placeOffset: 1 })).toBe(5 * MIN);
+  });
+
+  it('callbacks dialled back in open hours move the line: counted in the pace, never as waits', () => {
+    const now = at('09:20', 11);
+    const callbacks = Array.from({ length: 20 }, (_, i) => at('09:00', 11) + (i + 1) * MIN);
+    const model = waitModel(input({ samples: [], otherAnswers: callbacks, agentsServing: 6, now, openSince: at('09:00', 11) }))!;
+    expect(model.basis).toBe('observed');
+    expect(model.pacePerMinute).toBeCloseTo(1);
   });
 
   it('the morning: pace is answers since opening, not per 30 minutes', () => {

@@ -78,6 +78,9 @@ describe('the sliding window', () => {
     expect(log.recent('tier1', at('10:26'))).toHaveLength(2);
     expect(log.recent('tier1', at('10:45'))).toHaveLength(1);
     expect(log.recent('tier2', at('10:45'))).toHaveLength(0);
+    // The callback is no sample, but it moved the line in open hours.
+    expect(log.otherAnswers('tier1', at('10:26'))).toEqual([at('10:20')]);
+    expect(log.otherAnswers('tier1', at('10:51'))).toEqual([]);
   });
 
   it('the log keeps the last talk times per queue', () => {

@@ -84,7 +84,7 @@ describe('the waiting room over the real queue', () => {
     await queue.enqueue(caller('CA-1', { enqueuedAt: now() }));
     for (let i = 2; i <= 10; i += 1) await queue.enqueue(caller(`CA-${i}`, { enqueuedAt: now() + i }));
     const before = await hear('CA-10');
-    expect(before.decision.announcement.estimateMs).toBe(10 * MIN);
+    expect(before.decision.announcement.estimateMs).toBe(9.5 * MIN);
     advance(MIN);
     agents.n = 1;
     const after = await hear('CA-10');
