@@ -1,0 +1,410 @@
+/**
+ * How honest is the estimated wait? (issue 12, SPEC §4) `npm run bench:wait [-- --seed N] [-- --json]`
+ *
+ * Simulates a day of the tier1 queue on the real queue code (MemoryHumanQueue: its order,
+ * priorities, callback flag) with an injected clock, one-second steps, a seeded PRNG:
+ *   - the evening before (17:00–21:00) and its closing: callers still waiting at 21:00 are served
+ *     after closing (their waits span closed hours and must not count);
+ *   - the night (21:00–09:00): callers reach the after-hours menu, about a third leave a callback
+ *     request; the requests wait in the queue and are dialled from 09:00 on, ahead of the morning;
+ *   - the day: arrivals (Poisson, rate by hour), lognormal talk times (median 5 min), wrap-ups,
+ *     4 % urgent callers who jump ahead, patience (exponential) and hang-ups, callers who press 1
+ *     after a long estimate, a lunch break, a burst of 30 extra calls in 3 minutes at 14:30 and two
+ *     agents who leave at 16:00 without notice.
+ * Every waiting live caller hears an announcement when queued and every 60 s after, through the
+ * waiting room (estimator → announcement memory → wording). The old model (estimated-wait.ts,
+ * through MemoryHumanQueue.estimatedWaitMs fed as agentAnswered feeds it today) is asked the same
+ * questions at the same moments, for comparison. It prints, per stretch of the day:
+ *   relative error  |told − real| / max(real, 60 s) of each live answered caller's FIRST announcement
+ *                   (the one-minute floor: the speech says "less than a minute", and a 5-second wait
+ *                   told "less than a minute" is not a 1100 % error); also over every announcement,
+ *                   against the wait that was left at that moment
+ *   late > 1 min    share of callers told a number whose real wait exceeded it by more than a minute
+ *                   (told as spoken: "about N minutes" → N, "less than a minute" → 1, "more than 30" → 30)
+ *   largest told    the largest estimate announced, in minutes — the morning after the callbacks
+ * Knobs for tuning: WAIT_BENCH_OFFSET=<placeOffset> runs another EWT offset; WAIT_BENCH_DUMP=<file>
+ * writes every simulated caller (announcements, real waits) as JSON for a closer look.
+ */
+import type { Redis } from 'ioredis';
+import type { Tier } from '../../flows/vocabulary';
+import { parseBusinessHours } from '../../src/queue/business-hours';
+import type { QueueEntry } from '../../src/queue/human-queue';
+import { MemoryHumanQueue } from '../../src/queue/memory-human-queue';
+import { AnnouncementMemory, type AnnouncementRecord, type AnnouncementStore } from '../../src/waiting/announcement-memory';
+import { spokenWait } from '../../src/waiting/wait-announcement';
+import { DEFAULT_WAIT_MODEL, type WaitModelConfig } from '../../src/waiting/wait-estimator';
+import { openAt, WaitSampleLog } from '../../src/waiting/wait-samples';
+import { WaitingRoom } from '../../src/waiting/waiting-room';
+import { percentile, round } from './figures';
+import { machineInfo } from './machine-info';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const TIMEZONE = 'Asia/Shanghai';
+const HOURS = parseBusinessHours('mon-sun 09:00-21:00');
+const open = openAt(HOURS, TIMEZONE);
+const QUEUE: Tier = 'tier1';
+
+const args = process.argv.slice(2);
+const seedArg = args.indexOf('--seed');
+const SEED = seedArg >= 0 ? Number(args[seedArg + 1]) : 20260310;
+const JSON_OUT = args.includes('--json');
+
+/** mulberry32: small, fast, seeded; the same seed gives the same day. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = prng(SEED);
+const exponential = (mean: number) => -Math.log(1 - random()) * mean;
+const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const lognormal = (median: number, sigma: number) => median * Math.exp(sigma * normal());
+const between = (low: number, high: number) => low + random() * (high - low);
+
+/** Local Shanghai wall-clock on the simulated day (D = Tuesday 2026-03-10); day −1 is the evening before. */
+const local = (clock: string, day = 0) => Date.parse(`2026-03-${String(10 + day).padStart(2, '0')}T${clock}:00+08:00`);
+
+// ---- the day's plan -------------------------------------------------------------------------
+/** Live calls per minute, by local time. */
+const ARRIVALS: Array<[from: number, to: number, perMinute: number]> = [
+  [local('17:00', -1), local('21:00', -1), 1.4],
+  [local('21:00', -1), local('09:00'), 0.1], // the night: after-hours menu only
+  [local('09:00'), local('10:00'), 0.9],
+  [local('10:00'), local('12:00'), 1.45],
+  [local('12:00'), local('13:00'), 1.1],
+  [local('13:00'), local('16:00'), 1.4],
+  [local('16:00'), local('17:00'), 1.3],
+  [local('17:00'), local('19:00'), 1.35],
+  [local('19:00'), local('21:00'), 0.8],
+];
+const BURST = { at: local('14:30'), calls: 30, overMs: 3 * MIN };
+const NIGHT_CALLBACK_SHARE = 0.35;
+const URGENT_SHARE = 0.04;
+const PATIENCE_MEAN_MS = 25 * MIN;
+/** Told "more than 30 minutes" (callback offer first): this share presses 1. */
+const LONG_WAIT_CALLBACK_SHARE = 0.4;
+const TALK_MEDIAN_MS = 5 * MIN;
+const TALK_SIGMA = 0.6;
+const CALLBACK_ANSWER_SHARE = 0.85;
+
+/** Agents on duty: [from, to) local; an agent off duty finishes their call, then takes no more. */
+const SHIFTS: Array<[from: number, to: number]> = [
+  ...Array.from({ length: 8 }, (): [number, number] => [local('17:00', -1), local('21:00', -1)]),
+  ...Array.from({ length: 6 }, (): [number, number] => [local('09:00'), local('21:00')]),
+  [local('10:00'), local('12:00')],
+  [local('10:00'), local('12:00')],
+  [local('13:00'), local('19:00')],
+  [local('13:00'), local('16:00')], // leaves at 16:00 without notice
+  [local('13:00'), local('16:00')], // leaves at 16:00 without notice
+  [local('16:30'), local('19:00')],
+];
+const START = local('17:00', -1);
+const CLOSE_DAY = local('21:00');
+/** After the last closing the queue is drained, so every caller's real wait is known. */
+const END = CLOSE_DAY + 3 * 60 * MIN;
+
+const STRETCHES: Array<[name: string, from: number, to: number]> = [
+  ['evening before', local('17:00', -1), local('21:00', -1)],
+  ['morning after callbacks 09-10', local('09:00'), local('10:00')],
+  ['steady load 10-12', local('10:00'), local('12:00')],
+  ['lunch, 3 agents off 12-13', local('12:00'), local('13:00')],
+  ['afternoon + burst 13-16', local('13:00'), local('16:00')],
+  ['2 agents left 16-17', local('16:00'), local('17:00')],
+  ['evening 17-21', local('17:00'), local('21:00')],
+  ['whole day 09-21', local('09:00'), local('21:00')],
+];
+
+// ---- the simulation -------------------------------------------------------------------------
+interface Caller {
+  id: string;
+  arrival: number;
+  urgent: boolean;
+  patience: number;
+  talkMs: number;
+  callback: boolean;
+  nextAnnouncement: number;
+  /** Each announcement: when, the told estimate (ms, null: none), the old model's, the memory rule. */
+  told: Array<{ at: number; ms: number | null; old: number | null; rule: string }>;
+  answeredAt?: number;
+  abandonedAt?: number;
+}
+
+interface Agent {
+  id: string;
+  from: number;
+  to: number;
+  busyUntil: number;
+  readyAt: number;
+  talking?: { callSid: string; connectedAt: number; talkMs: number };
+}
+
+class MapAnnouncementStore implements AnnouncementStore {
+  private readonly records = new Map<string, AnnouncementRecord>();
+  async get(callSid: string) {
+    return this.records.get(callSid) ?? null;
+  }
+  async set(callSid: string, record: AnnouncementRecord) {
+    this.records.set(callSid, record);
+  }
+}
+
+function entry(caller: Caller, callbackRequested: boolean): QueueEntry {
+  return {
+    callSid: caller.id,
+    queue: QUEUE,
+    from: '+8613800000001',
+    language: 'zh-CN',
+    identityLevel: 1,
+    intent: 'transaction.failed',
+    priority: caller.urgent ? 'urgent' : 'normal',
+    enqueuedAt: caller.arrival,
+    callbackRequested,
+  };
+}
+
+function rateAt(t: number): number {
+  const stretch = ARRIVALS.find(([from, to]) => t >= from && t < to);
+  let rate = stretch?.[2] ?? 0;
+  if (t >= BURST.at && t < BURST.at + BURST.overMs) rate += BURST.calls / (BURST.overMs / MIN);
+  return rate;
+}
+
+async function simulate(config: WaitModelConfig) {
+  const queue = new MemoryHumanQueue();
+  const log = new WaitSampleLog(open, config.windowMs);
+  const agents: Agent[] = SHIFTS.map(([from, to], i) => ({ id: `agent-${i + 1}`, from, to, busyUntil: 0, readyAt: from }));
+  const onDuty = (t: number) => agents.filter((a) => (t >= a.from && t < a.to) || a.talking !== undefined).length;
+  const room = new WaitingRoom({
+    samples: log,
+    agentsServing: () => onDuty(now),
+    memory: new AnnouncementMemory(new MapAnnouncementStore()),
+    open,
+    config,
+  });
+  const callers = new Map<string, Caller>();
+  const waitingLive = new Set<Caller>();
+  let now = START;
+  let seq = 0;
+
+  for (; now < END; now += SEC) {
+    // Arrivals: a live caller during open hours, the after-hours menu otherwise.
+    const rate = rateAt(now);
+    if (rate > 0 && random() < rate / 60) {
+      const caller: Caller = {
+        id: `CA${String(++seq).padStart(5, '0')}`,
+        arrival: now,
+        urgent: random() < URGENT_SHARE,
+        patience: exponential(PATIENCE_MEAN_MS),
+        talkMs: Math.min(40 * MIN, Math.max(30 * SEC, lognormal(TALK_MEDIAN_MS, TALK_SIGMA))),
+        callback: false,
+        nextAnnouncement: now,
+        told: [],
+      };
+      if (open(new Date(now))) {
+        callers.set(caller.id, caller);
+        await queue.enqueue(entry(caller, false));
+        waitingLive.add(caller);
+      } else if (random() < NIGHT_CALLBACK_SHARE) {
+        caller.callback = true;
+        callers.set(caller.id, caller);
+        await queue.enqueue(entry(caller, true));
+      }
+    }
+
+    // Conversations that end; the agent wraps up before taking the next caller.
+    for (const agent of agents) {
+      if (agent.talking && agent.busyUntil <= now) {
+        log.recordHandle({ queue: QUEUE, endedAt: now, handleMs: agent.talking.talkMs });
+        await queue.remove(agent.talking.callSid, now);
+        agent.talking = undefined;
+        agent.readyAt = now + between(15 * SEC, 60 * SEC);
+      }
+    }
+
+    // Hang-ups of live callers out of patience.
+    for (const caller of waitingLive) {
+      if (now - caller.arrival >= caller.patience) {
+        waitingLive.delete(caller);
+        caller.abandonedAt = now;
+        await queue.remove(caller.id, now);
+      }
+    }
+
+    // Free agents on duty claim the head of the queue (callbacks are dialled: ring, maybe no answer).
+    for (const agent of agents) {
+      if (agent.talking || now < agent.readyAt || now < agent.from || now >= agent.to) continue;
+      const claimed = await queue.claim([QUEUE], agent.id, now, 30 * SEC);
+      if (!claimed) continue;
+      const caller = callers.get(claimed.call.callSid)!;
+      const isCallback = claimed.call.callbackRequested;
+      if (isCallback && random() > CALLBACK_ANSWER_SHARE) {
+        await queue.remove(caller.id, now);
+        agent.readyAt = now + 30 * SEC;
+        continue;
+      }
+      const connectedAt = now + (isCallback ? between(8 * SEC, 20 * SEC) : between(3 * SEC, 8 * SEC));
+      await queue.confirmBridge(caller.id, agent.id);
+      // Today's path (agentAnswered): every connected call, callbacks too, feeds the old model.
+      await queue.recordWait(QUEUE, claimed.waitedMs, now);
+      // The new path: the rule decides (callbacks and waits across closed hours are left out).
+      log.recordAnswer({ queue: QUEUE, answeredAt: now, waitedMs: claimed.waitedMs, callbackRequested: isCallback });
+      caller.answeredAt = now;
+      waitingLive.delete(caller);
+      agent.talking = { callSid: caller.id, connectedAt, talkMs: caller.talkMs };
+      agent.busyUntil = connectedAt + caller.talkMs;
+    }
+
+    // The wait URL: each live caller hears an announcement when queued and every 60 s after.
+    for (const caller of waitingLive) {
+      if (now < caller.nextAnnouncement) continue;
+      caller.nextAnnouncement = now + MIN;
+      const place = await queue.position(caller.id);
+      if (!place) continue;
+      const heard = await room.announce(caller.id, place, now);
+      const old = await queue.estimatedWaitMs(QUEUE, place.position);
+      caller.told.push({ at: now, ms: heard.decision.announcement.estimateMs, old, rule: heard.decision.rule });
+      if (spokenWait(heard.decision.announcement.estimateMs).kind === 'moreThan' && random() < LONG_WAIT_CALLBACK_SHARE) {
+        await queue.requestCallback(caller.id);
+        caller.callback = true;
+        waitingLive.delete(caller);
+      }
+    }
+  }
+  return [...callers.values()];
+}
+
+// ---- the figures ----------------------------------------------------------------------------
+const toldAsSpokenMs = (ms: number): number => {
+  const spoken = spokenWait(ms);
+  if (spoken.kind === 'lessThanMinute') return MIN;
+  if (spoken.kind === 'none') return NaN;
+  return spoken.minutes * MIN;
+};
+const relativeError = (told: number, real: number) => Math.abs(told - real) / Math.max(real, MIN);
+
+interface Figures {
+  callers: number;
+  answeredLive: number;
+  abandoned: number;
+  toldNoNumber: number;
+  medianRealWaitMin: number;
+  firstAnnouncement: { medianError: number; p90Error: number; lateOverOneMinute: number };
+  everyAnnouncement: { medianError: number; p90Error: number };
+  largestToldMin: number;
+  old: { medianError: number; p90Error: number; lateOverOneMinute: number; largestToldMin: number };
+  rules: Record<string, number>;
+}
+
+function figures(all: Caller[], from: number, to: number): Figures {
+  const arrived = all.filter((c) => c.arrival >= from && c.arrival < to && c.told.length > 0);
+  // Real waits are known for live callers who were answered while still live (not turned callback).
+  const answered = arrived.filter((c) => c.answeredAt !== undefined && !c.callback);
+  const errors = (pick: (t: Caller['told'][number]) => number | null) => {
+    const first: number[] = [];
+    const every: number[] = [];
+    let late = 0;
+    let toldNumber = 0;
+    for (const caller of answered) {
+      const real = caller.answeredAt! - caller.arrival;
+      const head = caller.told[0]!;
+      const told = pick(head);
+      if (told !== null) {
+        toldNumber += 1;
+        first.push(relativeError(told, real));
+        if (real - toldAsSpokenMs(told) > MIN) late += 1;
+      }
+      for (const t of caller.told) {
+        const value = pick(t);
+        if (value !== null) every.push(relativeError(value, caller.answeredAt! - t.at));
+      }
+    }
+    first.sort((a, b) => a - b);
+    every.sort((a, b) => a - b);
+    return {
+      medianError: round(percentile(first, 50), 2),
+      p90Error: round(percentile(first, 90), 2),
+      lateOverOneMinute: round(toldNumber === 0 ? NaN : late / toldNumber, 3),
+      everyMedian: round(percentile(every, 50), 2),
+      everyP90: round(percentile(every, 90), 2),
+      toldNoNumber: answered.length - toldNumber,
+    };
+  };
+  const largest = (pick: (t: Caller['told'][number]) => number | null) =>
+    round(Math.max(0, ...arrived.flatMap((c) => c.told.map(pick).filter((ms): ms is number => ms !== null))) / MIN, 1);
+  const now = errors((t) => t.ms);
+  const old = errors((t) => t.old);
+  const rules: Record<string, number> = {};
+  for (const caller of arrived) for (const t of caller.told) rules[t.rule] = (rules[t.rule] ?? 0) + 1;
+  const realWaits = answered.map((c) => c.answeredAt! - c.arrival).sort((a, b) => a - b);
+  return {
+    callers: arrived.length,
+    answeredLive: answered.length,
+    abandoned: arrived.filter((c) => c.abandonedAt !== undefined).length,
+    toldNoNumber: now.toldNoNumber,
+    medianRealWaitMin: round(percentile(realWaits, 50) / MIN, 1),
+    firstAnnouncement: { medianError: now.medianError, p90Error: now.p90Error, lateOverOneMinute: now.lateOverOneMinute },
+    everyAnnouncement: { medianError: now.everyMedian, p90Error: now.everyP90 },
+    largestToldMin: largest((t) => t.ms),
+    old: { medianError: old.medianError, p90Error: old.p90Error, lateOverOneMinute: old.lateOverOneMinute, largestToldMin: largest((t) => t.old) },
+    rules,
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const offset = process.env.WAIT_BENCH_OFFSET;
+  const config = offset === undefined ? DEFAULT_WAIT_MODEL : { ...DEFAULT_WAIT_MODEL, placeOffset: Number(offset) };
+  const all = await simulate(config);
+  if (process.env.WAIT_BENCH_DUMP) (await import('node:fs')).writeFileSync(process.env.WAIT_BENCH_DUMP, JSON.stringify(all));
+  const night = all.filter((c) => c.arrival >= local('21:00', -1) && c.arrival < local('09:00'));
+  const results = STRETCHES.map(([name, from, to]) => ({ name, ...figures(all, from, to) }));
+  const noRedis = { info: async () => 'redis_version:not-used' } as unknown as Redis;
+  const machine = { ...(await machineInfo(noRedis)), redis: 'not used (the bench needs no Redis)' };
+  const steady = results.find((r) => r.name.startsWith('steady'))!;
+  const morning = results.find((r) => r.name.startsWith('morning'))!;
+  const goals = {
+    steadyP90WithinHalf: steady.firstAnnouncement.p90Error <= 0.5,
+    morningLargestUnder60Min: morning.largestToldMin <= 60,
+  };
+  const report = { seed: SEED, nightCallbackRequests: night.length, model: config, results, goals, machine, simulatedInMs: Date.now() - startedAt };
+  if (JSON_OUT) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const pct = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x * 100)} %`);
+  console.log(`wait accuracy: seed ${SEED}, ${night.length} callback requests overnight, simulated in ${report.simulatedInMs} ms`);
+  console.log('relative error |told − real| / max(real, 60 s) of the first announcement; old = src/queue/estimated-wait.ts\n');
+  const header = ['stretch', 'answered', 'no number', 'real p50', 'p50 err', 'p90 err', 'late >1min', 'every p90', 'largest', 'old p50', 'old p90', 'old late', 'old largest'];
+  const rows = results.map((r) => [
+    r.name,
+    String(r.answeredLive),
+    String(r.toldNoNumber),
+    `${r.medianRealWaitMin} min`,
+    pct(r.firstAnnouncement.medianError),
+    pct(r.firstAnnouncement.p90Error),
+    pct(r.firstAnnouncement.lateOverOneMinute),
+    pct(r.everyAnnouncement.p90Error),
+    `${r.largestToldMin} min`,
+    pct(r.old.medianError),
+    pct(r.old.p90Error),
+    pct(r.old.lateOverOneMinute),
+    `${r.old.largestToldMin} min`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const day = results.find((r) => r.name.startsWith('whole'))!;
+  console.log(`\nmemory rules over the day: ${Object.entries(day.rules).map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
+  console.log(`goals: steady p90 ≤ 50 % ${goals.steadyP90WithinHalf ? 'met' : 'NOT met'}; morning largest ≤ 60 min ${goals.morningLargestUnder60Min ? 'met' : 'NOT met'}`);
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, load ${machine.loadAverageAtStart}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
