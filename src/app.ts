@@ -60,7 +60,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);
 
+  const agents = deps.agents ?? loadConfiguredAgents(config.agentsFile);
   const handoff = createHandoffModule({
+    agents,
     config,
     store: deps.store,
     twilio: deps.twilio,
@@ -113,7 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     overflowNumber: config.overflowNumber,
   });
   await app.register(agentApi, {
-    agents: deps.agents ?? loadConfiguredAgents(config.agentsFile),
+    agents,
     records: handoff.records,
     availability: deps.store.availability,
     bridge: handoff.bridge,
@@ -122,6 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     callsToday,
     log: logger,
     onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
+    onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

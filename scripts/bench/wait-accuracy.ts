@@ -12,7 +12,7 @@
  *     after a long estimate, a lunch break, a burst of 30 extra calls in 3 minutes at 14:30 and two
  *     agents who leave at 16:00 without notice.
  * Every waiting live caller hears an announcement when queued and every 60 s after, through the
- * waiting room (estimator → announcement memory → wording). The old model (estimated-wait.ts,
+ * waiting room (estimator → announcement memory → wording). The old model (previous-wait-model.ts,
  * through MemoryHumanQueue.estimatedWaitMs fed as agentAnswered feeds it today) is asked the same
  * questions at the same moments, for comparison. It prints, per stretch of the day:
  *   relative error  |told − real| / max(real, 60 s) of each live answered caller's FIRST announcement
@@ -27,14 +27,17 @@
  */
 import type { Redis } from 'ioredis';
 import type { Tier } from '../../flows/vocabulary';
-import { parseBusinessHours } from '../../src/queue/business-hours';
-import type { QueueEntry } from '../../src/queue/human-queue';
-import { MemoryHumanQueue } from '../../src/queue/memory-human-queue';
-import { AnnouncementMemory, type AnnouncementRecord, type AnnouncementStore } from '../../src/waiting/announcement-memory';
-import { spokenWait } from '../../src/waiting/wait-announcement';
-import { DEFAULT_WAIT_MODEL, type WaitModelConfig } from '../../src/waiting/wait-estimator';
-import { openAt, WaitSampleLog } from '../../src/waiting/wait-samples';
-import { WaitingRoom } from '../../src/waiting/waiting-room';
+import { parseBusinessHours } from '../../src/hours/business-hours';
+import type { HandoffEntry } from '../../src/handoff/record/handoff-record';
+import { HandoffRecords } from '../../src/handoff/record/handoff-records';
+import { DEFAULT_HANDOFF_RULES } from '../../src/handoff/record/handoff-rules';
+import { MemoryHandoffStore } from '../../src/handoff/record/memory-handoff-store';
+import { estimateWaitMs as previousEstimate, type WaitSample as PreviousSample } from './previous-wait-model';
+import { AnnouncementMemory, type AnnouncementRecord, type AnnouncementStore } from '../../src/handoff/waiting-room/announcement-memory';
+import { spokenWait } from '../../src/handoff/waiting-room/wait-announcement';
+import { DEFAULT_WAIT_MODEL, type WaitModelConfig } from '../../src/handoff/waiting-room/wait-estimator';
+import { openAt, WaitSampleLog } from '../../src/handoff/waiting-room/wait-samples';
+import { WaitAnnouncer } from '../../src/handoff/waiting-room/wait-announcer';
 import { percentile, round } from './figures';
 import { machineInfo } from './machine-info';
 
@@ -154,19 +157,22 @@ class MapAnnouncementStore implements AnnouncementStore {
   }
 }
 
-function entry(caller: Caller, callbackRequested: boolean): QueueEntry {
+function entry(caller: Caller): HandoffEntry {
   return {
     callSid: caller.id,
     queue: QUEUE,
     from: '+8613800000001',
+    dialable: true,
     language: 'zh-CN',
     identityLevel: 1,
     intent: 'transaction.failed',
     priority: caller.urgent ? 'urgent' : 'normal',
     enqueuedAt: caller.arrival,
-    callbackRequested,
   };
 }
+
+/** A callback request made now stays until well past the morning. */
+const CALLBACK_EXPIRY_MS = 2 * 24 * 3600_000;
 
 function rateAt(t: number): number {
   const stretch = ARRIVALS.find(([from, to]) => t >= from && t < to);
@@ -176,11 +182,13 @@ function rateAt(t: number): number {
 }
 
 async function simulate(config: WaitModelConfig) {
-  const queue = new MemoryHumanQueue();
+  const clock = { now: () => now };
+  const records = new HandoffRecords(new MemoryHandoffStore(clock), DEFAULT_HANDOFF_RULES, clock);
+  const previousSamples: PreviousSample[] = [];
   const log = new WaitSampleLog(open, config.windowMs);
   const agents: Agent[] = SHIFTS.map(([from, to], i) => ({ id: `agent-${i + 1}`, from, to, busyUntil: 0, readyAt: from }));
   const onDuty = (t: number) => agents.filter((a) => (t >= a.from && t < a.to) || a.talking !== undefined).length;
-  const room = new WaitingRoom({
+  const room = new WaitAnnouncer({
     samples: log,
     agentsServing: () => onDuty(now),
     memory: new AnnouncementMemory(new MapAnnouncementStore()),
@@ -208,12 +216,12 @@ async function simulate(config: WaitModelConfig) {
       };
       if (open(new Date(now))) {
         callers.set(caller.id, caller);
-        await queue.enqueue(entry(caller, false));
+        await records.enqueue(entry(caller));
         waitingLive.add(caller);
       } else if (random() < NIGHT_CALLBACK_SHARE) {
         caller.callback = true;
         callers.set(caller.id, caller);
-        await queue.enqueue(entry(caller, true));
+        await records.enqueue(entry(caller), now + CALLBACK_EXPIRY_MS);
       }
     }
 
@@ -221,7 +229,7 @@ async function simulate(config: WaitModelConfig) {
     for (const agent of agents) {
       if (agent.talking && agent.busyUntil <= now) {
         log.recordHandle({ queue: QUEUE, endedAt: now, handleMs: agent.talking.talkMs });
-        await queue.remove(agent.talking.callSid, now);
+        await records.callerHungUp(agent.talking.callSid);
         agent.talking = undefined;
         agent.readyAt = now + between(15 * SEC, 60 * SEC);
       }
@@ -232,26 +240,27 @@ async function simulate(config: WaitModelConfig) {
       if (now - caller.arrival >= caller.patience) {
         waitingLive.delete(caller);
         caller.abandonedAt = now;
-        await queue.remove(caller.id, now);
+        await records.callerHungUp(caller.id);
       }
     }
 
     // Free agents on duty claim the head of the queue (callbacks are dialled: ring, maybe no answer).
     for (const agent of agents) {
       if (agent.talking || now < agent.readyAt || now < agent.from || now >= agent.to) continue;
-      const claimed = await queue.claim([QUEUE], agent.id, now, 30 * SEC);
-      if (!claimed) continue;
-      const caller = callers.get(claimed.call.callSid)!;
-      const isCallback = claimed.call.callbackRequested;
+      const claimed = await records.claim(agent.id, [QUEUE]);
+      if (claimed.kind !== 'claimed') continue;
+      const caller = callers.get(claimed.record.callSid)!;
+      const isCallback = claimed.record.state === 'callback-dialling';
       if (isCallback && random() > CALLBACK_ANSWER_SHARE) {
-        await queue.remove(caller.id, now);
+        await records.bridgeFailed(caller.id, claimed.token, true);
         agent.readyAt = now + 30 * SEC;
         continue;
       }
       const connectedAt = now + (isCallback ? between(8 * SEC, 20 * SEC) : between(3 * SEC, 8 * SEC));
-      await queue.confirmBridge(caller.id, agent.id);
-      // Today's path (agentAnswered): every connected call, callbacks too, feeds the old model.
-      await queue.recordWait(QUEUE, claimed.waitedMs, now);
+      await records.answered(caller.id, claimed.token);
+      // The previous model learnt from every connected call, callbacks too.
+      previousSamples.unshift({ at: now, waitedMs: claimed.waitedMs });
+      previousSamples.length = Math.min(previousSamples.length, 50);
       // The new path: the rule decides (callbacks and waits across closed hours are left out).
       log.recordAnswer({ queue: QUEUE, answeredAt: now, waitedMs: claimed.waitedMs, callbackRequested: isCallback });
       caller.answeredAt = now;
@@ -264,13 +273,13 @@ async function simulate(config: WaitModelConfig) {
     for (const caller of waitingLive) {
       if (now < caller.nextAnnouncement) continue;
       caller.nextAnnouncement = now + MIN;
-      const place = await queue.position(caller.id);
+      const place = await records.position({ queue: QUEUE, callSid: caller.id });
       if (!place) continue;
-      const heard = await room.announce(caller.id, place, now);
-      const old = await queue.estimatedWaitMs(QUEUE, place.position);
+      const heard = await room.announce(caller.id, { queue: QUEUE, position: place.position }, now);
+      const old = previousEstimate(previousSamples, place.position);
       caller.told.push({ at: now, ms: heard.decision.announcement.estimateMs, old, rule: heard.decision.rule });
       if (spokenWait(heard.decision.announcement.estimateMs).kind === 'moreThan' && random() < LONG_WAIT_CALLBACK_SHARE) {
-        await queue.requestCallback(caller.id);
+        await records.requestCallback(caller.id, now + CALLBACK_EXPIRY_MS);
         caller.callback = true;
         waitingLive.delete(caller);
       }
@@ -379,7 +388,7 @@ async function main(): Promise<void> {
   }
   const pct = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x * 100)} %`);
   console.log(`wait accuracy: seed ${SEED}, ${night.length} callback requests overnight, simulated in ${report.simulatedInMs} ms`);
-  console.log('relative error |told − real| / max(real, 60 s) of the first announcement; old = src/queue/estimated-wait.ts\n');
+  console.log('relative error |told − real| / max(real, 60 s) of the first announcement; old = the previous model (scripts/bench/previous-wait-model.ts)\n');
   const header = ['stretch', 'answered', 'no number', 'real p50', 'p50 err', 'p90 err', 'late >1min', 'every p90', 'largest', 'old p50', 'old p90', 'old late', 'old largest'];
   const rows = results.map((r) => [
     r.name,

@@ -34,6 +34,7 @@ export interface AgentApiOptions {
   callsToday: CallsToday;
   log: Logger;
   onClaimed?: AgentWorkDeps['onClaimed'];
+  onConversationEnded?: AgentWorkDeps['onConversationEnded'];
 }
 
 /** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
@@ -93,6 +94,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     callsToday: options.callsToday,
     clock: options.clock,
     ...(options.onClaimed ? { onClaimed: options.onClaimed } : {}),
+    ...(options.onConversationEnded ? { onConversationEnded: options.onConversationEnded } : {}),
   });
   const events = new AgentEventHub(options.records, options.clock, options.log);
   // Open event streams would keep the server from closing: end them first.

@@ -37,6 +37,8 @@ export interface AgentWorkDeps {
   callbackFailures: CallbackFailures;
   callsToday: CallsToday;
   clock: Clock;
+  /** A conversation that a wrap-up ended (its length feeds the estimated wait). */
+  onConversationEnded?: (before: HandoffRecord, after: HandoffRecord) => Promise<void>;
   /** Told of every caller an agent took (metrics). */
   onClaimed?: (record: HandoffRecord) => void;
 }
@@ -95,6 +97,7 @@ export class AgentWork {
     const step = answerOf(result);
     if (step.kind !== 'done' || result.kind !== 'done') return step as CallActionResult<null>;
     log.info({ callSid, agentId: agent.id, resolved: body.resolved }, 'call wrapped up');
+    await this.deps.onConversationEnded?.(result.before, result.record);
     if (result.record.surveyStarted && !result.before.surveyStarted) {
       try {
         await this.deps.bridge.finish(callSid, result.record.language);

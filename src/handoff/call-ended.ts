@@ -29,6 +29,9 @@ export class CallEnded {
       if (failed.kind === 'done' && failed.record.state === 'closed') await this.callbackFailures.notify(failed.record);
       return;
     }
-    if (record.state === 'connected') await this.records.callerHungUp(queuedCallSid);
+    if (record.state === 'connected') {
+      const ended = await this.records.callerHungUp(queuedCallSid);
+      if (ended.kind === 'done') await this.waitingRoom.conversationEnded(ended.before, ended.record);
+    }
   }
 }

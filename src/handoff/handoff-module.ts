@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { Tier } from '../../flows/vocabulary';
+import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
@@ -20,6 +22,10 @@ import { QueueDesk } from './queue-desk';
 import { HandoffRecords } from './record/handoff-records';
 import type { HandoffRules } from './record/handoff-rules';
 import { Survey } from './survey/survey';
+import { AnnouncementMemory, keyValueAnnouncementStore } from './waiting-room/announcement-memory';
+import { StoredWaitSamples } from './waiting-room/stored-wait-samples';
+import { countAgentsServing, WaitAnnouncer } from './waiting-room/wait-announcer';
+import { openAt } from './waiting-room/wait-samples';
 import { WaitingRoom } from './waiting-room/waiting-room';
 
 export interface HandoffModuleDeps {
@@ -34,6 +40,8 @@ export interface HandoffModuleDeps {
   events?: HandoffEvents;
   /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
   bridge?: CallBridge;
+  /** The agents who may take callers, for how many serve each queue now. */
+  agents: AgentDirectory;
 }
 
 /** SPEC §4.1's timings from configuration. */
@@ -73,8 +81,18 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     overflowNumber: config.overflowNumber,
     log,
   });
+  const open = openAt(config.businessHours, config.businessTimeZone);
+  const samples = new StoredWaitSamples(records, open);
+  const announcer = new WaitAnnouncer({
+    samples,
+    agentsServing: (queue) => agentsServing(queue, deps.agents, store, records),
+    memory: new AnnouncementMemory(keyValueAnnouncementStore(store.values)),
+    open,
+  });
   const waitingRoom = new WaitingRoom({
     records,
+    announcer,
+    samples,
     legs,
     events,
     clock,
@@ -85,6 +103,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
   });
   const agentLeg = new AgentLegWebhooks({
     records,
+    waitingRoom,
     availability: store.availability,
     callbackFailures,
     events,
@@ -120,3 +139,13 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
 }
 
 export type HandoffModule = ReturnType<typeof createHandoffModule>;
+
+/** Agents serving `queue` now: available, or busy with a call (wait-announcer.ts). */
+async function agentsServing(queue: Tier, agents: AgentDirectory, store: Store, records: HandoffRecords): Promise<number> {
+  const all = agents.list();
+  const [available, held] = await Promise.all([
+    store.availability.listAvailable(),
+    Promise.all(all.map(async (agent) => ((await records.heldBy(agent.id)) === null ? [] : [agent.id]))),
+  ]);
+  return countAgentsServing(queue, all, available, held.flat());
+}

@@ -116,6 +116,7 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
   describe('no head-of-line blocking', () => {
     it('a caller Twilio refuses for good (the call is not in progress, 21220) is closed at once; the next agent gets the next caller', async () => {
       const ghost = await waitingCaller('+8613900000201');
+      hotline.clock.advance(1000);
       const next = await waitingCaller('+8613900000202');
       // Twilio knows the first call ended; our status callback never came (a lost hang-up).
       hotline.twilio.callEnded(ghost.callSid);
@@ -158,6 +159,7 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
   describe('ghosts are reaped', () => {
     it('a waiting caller not seen for QUEUE_HEARTBEAT_SECONDS is closed as lost-hangup; one who keeps being seen stays', async () => {
       const ghost = await waitingCaller('+8613900000401');
+      hotline.clock.advance(1000);
       const alive = await waitingCaller('+8613900000402');
       const heartbeat = hotline.config.handoff.heartbeatSeconds * 1000;
       hotline.clock.advance(heartbeat / 2);

@@ -5,9 +5,11 @@ import { answer, type Answer } from '../../twilio/answer';
 import type { CallbackFailures } from '../callbacks/callback-failures';
 import type { HandoffEvents } from '../handoff-events';
 import type { HandoffRecords } from '../record/handoff-records';
+import type { WaitingRoom } from '../waiting-room/waiting-room';
 
 export interface AgentLegWebhooksDeps {
   records: HandoffRecords;
+  waitingRoom: WaitingRoom;
   availability: AgentAvailability;
   callbackFailures: CallbackFailures;
   events: HandoffEvents;
@@ -39,7 +41,7 @@ export class AgentLegWebhooks {
     try {
       const result = await records.answered(callSid, token);
       if (result.kind === 'done') {
-        await records.recordWait(result.record.queue, waitedMs);
+        await this.deps.waitingRoom.answered(result.record, waitedMs);
         this.deps.events.onConnected({ callSid, queue: result.record.queue, agentId, waitedMs });
         return connect;
       }
@@ -68,7 +70,10 @@ export class AgentLegWebhooks {
     if (!record) return lost(language);
     if (status === 'completed') {
       if (record.state === 'waiting') return answer(language, [], { kind: 'enqueue', queue: record.queue });
-      if (record.state === 'connected') await records.agentHungUp(callSid, agentId);
+      if (record.state === 'connected') {
+        const ended = await records.agentHungUp(callSid, agentId);
+        if (ended.kind === 'done') await this.deps.waitingRoom.conversationEnded(ended.before, ended.record);
+      }
       const surveyed = await records.surveyStarted(callSid);
       return surveyed.kind === 'done' ? answer(language, [], { kind: 'survey', callSid, attempt: 1 }) : answer(language, [], { kind: 'done' });
     }

@@ -9,7 +9,8 @@ export interface HandoffKeys {
   record(callSid: string): string;
   agent(agentId: string): string;
   index(name: IndexName): string;
-  waits(queue: string): string;
+  /** A list of the waiting room's figures of one queue. */
+  figures(kind: string, queue: string): string;
   /** Pub/sub channel of record changes (not a key). */
   readonly events: string;
 }
@@ -20,7 +21,7 @@ export function handoffKeys(prefix: string): HandoffKeys {
     record: (callSid) => `${tag}:call:${callSid}`,
     agent: (agentId) => `${tag}:agent:${agentId}`,
     index: (name) => `${tag}:${name}`,
-    waits: (queue) => `${tag}:waits:${queue}`,
+    figures: (kind, queue) => `${tag}:${kind}:${queue}`,
     events: `${tag}:events`,
   };
 }

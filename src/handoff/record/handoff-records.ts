@@ -20,8 +20,9 @@ export type ClaimResult =
 
 /** A read-and-apply that lost to another step is tried again on what won; this bounds it. */
 const MAX_ATTEMPTS = 50;
-/** How far down the queue a contended claim may look. */
-const CLAIM_SPREAD = 16;
+/** How much further down the queue each contended attempt of a claim may look, and the most. */
+const CLAIM_SPREAD = 8;
+const MAX_CLAIM_SPREAD = 64;
 
 /**
  * The hand-off records as the rest of the app uses them: each method is one step of the
@@ -70,15 +71,16 @@ export class HandoffRecords {
   /**
    * Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call.
    * Agents claiming at the same moment contend for the head; each attempt that lost widens the
-   * choice to a random one of the first few, so a crowd of claims settles in a few rounds instead
-   * of one winner per round (the order bends only among callers being taken at that moment).
+   * choice to a random one of the first few (8 more each time, at most 64), so a crowd of claims
+   * settles in a few rounds instead of one winner per round (the order bends only among callers
+   * being taken at that moment).
    */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     const token = randomUUID();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
-      const within = Math.min(attempt + 1, CLAIM_SPREAD);
+      const within = attempt === 0 ? 1 : Math.min(attempt * CLAIM_SPREAD, MAX_CLAIM_SPREAD);
       const heads = await this.store.heads(queues, within);
       const index = heads.findIndex((members) => members.length > 0);
       if (index < 0) return { kind: 'nobody-waiting' };
@@ -147,13 +149,8 @@ export class HandoffRecords {
 
   onChange: HandoffStore['onChange'] = (listener) => this.store.onChange(listener);
 
-  recordWait(queue: Tier, waitedMs: number): Promise<void> {
-    return this.store.recordWait(queue, waitedMs, this.clock.now());
-  }
-
-  recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>> {
-    return this.store.recentWaits(queue);
-  }
+  pushFigure: HandoffStore['pushFigure'] = (kind, queue, value) => this.store.pushFigure(kind, queue, value);
+  figures: HandoffStore['figures'] = (kind, queue) => this.store.figures(kind, queue);
 
   /** Runs one step on a timer index's due members (see handoff-sweeper.ts); members without a record are dropped. */
   async dueSteps(

@@ -2,6 +2,10 @@ import type { Tier } from '../../../flows/vocabulary';
 import type { ApplyOutcome, IndexName, Plan } from './handoff-plan';
 import type { HandoffRecord, HandoffState, StoredRecord } from './handoff-record';
 
+/** The waiting room's figures: waits of answered live callers, other answers (callbacks), talk times. */
+export type FigureKind = 'waits' | 'answers' | 'handles';
+export const FIGURES_KEPT = 200;
+
 /** A record changed state (published on every applied step, to every instance). */
 export interface RecordChange {
   callSid: string;
@@ -34,8 +38,9 @@ export interface HandoffStore {
   memberships(callSid: string): Promise<Partial<Record<IndexName, number>>>;
   /** Every applied change, on every instance; returns the unsubscribe. */
   onChange(listener: (change: RecordChange) => void): Promise<() => void>;
-  recordWait(queue: Tier, waitedMs: number, now: number): Promise<void>;
-  recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>>;
+  /** Keeps a figure of a queue for the waiting room's estimate (newest first, the last FIGURES_KEPT). */
+  pushFigure(kind: FigureKind, queue: Tier, value: string): Promise<void>;
+  figures(kind: FigureKind, queue: Tier): Promise<string[]>;
 }
 
 /** The Lua reply (or the embedded twin's) as an outcome; decoded here and nowhere else. */

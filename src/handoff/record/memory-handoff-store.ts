@@ -3,11 +3,10 @@ import type { Tier } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
 import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
-import type { HandoffStore, RecordChange } from './handoff-store';
+import { FIGURES_KEPT, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
 import { MemorySortedSet } from './memory-sorted-set';
 
 const STEPS_KEPT = 8;
-const WAITS_KEPT = 50;
 
 interface Held {
   json: string;
@@ -24,7 +23,7 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly records = new Map<string, Held>();
   private readonly agents = new Map<string, { callSid: string; expiresAt: number }>();
   private readonly indexes = new Map<IndexName, MemorySortedSet>(INDEX_NAMES.map((name) => [name, new MemorySortedSet()]));
-  private readonly waits: Record<Tier, Array<{ at: number; waitedMs: number }>> = { tier1: [], tier2: [] };
+  private readonly figureLists = new Map<string, string[]>();
   private readonly events = new EventEmitter();
 
   constructor(private readonly clock: Clock) {}
@@ -107,12 +106,13 @@ export class MemoryHandoffStore implements HandoffStore {
     return () => this.events.off('change', listener);
   }
 
-  async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
-    this.waits[queue] = [{ at: now, waitedMs }, ...this.waits[queue]].slice(0, WAITS_KEPT);
+  async pushFigure(kind: FigureKind, queue: Tier, value: string): Promise<void> {
+    const key = `${kind}:${queue}`;
+    this.figureLists.set(key, [value, ...(this.figureLists.get(key) ?? [])].slice(0, FIGURES_KEPT));
   }
 
-  async recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>> {
-    return [...this.waits[queue]];
+  async figures(kind: FigureKind, queue: Tier): Promise<string[]> {
+    return [...(this.figureLists.get(`${kind}:${queue}`) ?? [])];
   }
 
   /** A record past its TTL is gone, as in Redis. */

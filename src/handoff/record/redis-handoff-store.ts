@@ -6,11 +6,11 @@ import type { Tier } from '../../../flows/vocabulary';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
 import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
-import { decodeApply, type HandoffStore, type RecordChange } from './handoff-store';
+import { decodeApply, FIGURES_KEPT, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
 
 const APPLY = 'hotlineHandoffApply';
-const WAITS_KEPT = 50;
-const WAITS_TTL_MS = 24 * 3600_000;
+/** Figures older than a day say nothing about the queue now: an idle queue's lists expire. */
+const FIGURES_TTL_MS = 24 * 3600_000;
 /** How long a step waits for a replica to acknowledge it; beyond, the step stands and the shortfall is logged. */
 const REPLICA_WAIT_MS = 100;
 const REPLICA_CHECK_MS = 30_000;
@@ -160,17 +160,13 @@ export class RedisHandoffStore implements HandoffStore {
     return () => subscriber.disconnect();
   }
 
-  async recordWait(queue: Tier, waitedMs: number, now: number): Promise<void> {
-    const key = this.keys.waits(queue);
-    await this.redis.multi().lpush(key, `${Math.round(now)}:${Math.round(waitedMs)}`).ltrim(key, 0, WAITS_KEPT - 1).pexpire(key, WAITS_TTL_MS).exec();
+  async pushFigure(kind: FigureKind, queue: Tier, value: string): Promise<void> {
+    const key = this.keys.figures(kind, queue);
+    await this.redis.multi().lpush(key, value).ltrim(key, 0, FIGURES_KEPT - 1).pexpire(key, FIGURES_TTL_MS).exec();
   }
 
-  async recentWaits(queue: Tier): Promise<Array<{ at: number; waitedMs: number }>> {
-    const raw = await this.redis.lrange(this.keys.waits(queue), 0, WAITS_KEPT - 1);
-    return raw.map((sample) => {
-      const [at, waitedMs] = sample.split(':').map(Number);
-      return { at: at ?? 0, waitedMs: waitedMs ?? 0 };
-    });
+  figures(kind: FigureKind, queue: Tier): Promise<string[]> {
+    return this.redis.lrange(this.keys.figures(kind, queue), 0, FIGURES_KEPT - 1);
   }
 
   /** SPEC §5: an acknowledged step survives a failover when a replica has it; without one, it stands and is logged. */

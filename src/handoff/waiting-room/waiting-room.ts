@@ -5,11 +5,15 @@ import { endOfNextBusinessDay, type BusinessHours } from '../../hours/business-h
 import { answer, type Answer, type Speech } from '../../twilio/answer';
 import type { CallLegs } from '../call-legs';
 import type { HandoffEvents } from '../handoff-events';
+import type { HandoffRecord } from '../record/handoff-record';
 import type { HandoffRecords } from '../record/handoff-records';
-import { estimateWaitMs } from './estimated-wait';
+import type { StoredWaitSamples } from './stored-wait-samples';
+import type { WaitAnnouncer } from './wait-announcer';
 
 export interface WaitingRoomDeps {
   records: HandoffRecords;
+  announcer: WaitAnnouncer;
+  samples: StoredWaitSamples;
   legs: CallLegs;
   events: HandoffEvents;
   clock: Clock;
@@ -19,12 +23,15 @@ export interface WaitingRoomDeps {
   log: Logger;
 }
 
-const MINUTE_MS = 60_000;
+/** What a caller we cannot call back must not be offered (SPEC §3 "Withheld numbers"). */
+const CALLBACK_OFFERS = new Set(['queue.wait.callbackOffer', 'queue.wait.callbackFirst']);
 
 /**
  * Twilio's waiting room, as our records see it: each request of the wait URL is the caller's
- * heartbeat and announces their position in OUR queue and the estimated wait; 1 asks for a
- * callback (keeping the place); the `<Enqueue action>` says how the caller left.
+ * heartbeat and announces their position in OUR queue and the estimated wait (wait-announcer.ts:
+ * never a higher position or a worse estimate without a word); 1 asks for a callback (keeping the
+ * place); the `<Enqueue action>` says how the caller left. It also keeps the figures the estimate
+ * learns from: each answer and each conversation's length.
  */
 export class WaitingRoom {
   constructor(private readonly deps: WaitingRoomDeps) {}
@@ -41,17 +48,23 @@ export class WaitingRoom {
     }
     const place = record.state === 'offered' ? null : await records.position(record);
     if (!place) return answer(record.language, [{ key: 'queue.connectingSoon' }], { kind: 'hold' });
-    const estimate = estimateWaitMs(await records.recentWaits(record.queue), place.position);
-    // A caller we cannot call back is not offered a callback (SPEC §3 "Withheld numbers").
+    const heard = await this.deps.announcer.announce(record.callSid, { queue: record.queue, position: place.position }, this.deps.clock.now());
     const offer = record.dialable && record.state === 'waiting';
-    const announcement: Speech =
-      estimate === null
-        ? { key: offer ? 'queue.positionNoEstimate' : 'queue.positionNoEstimateNoCallback', vars: { position: place.position } }
-        : {
-            key: offer ? 'queue.position' : 'queue.positionNoCallback',
-            vars: { position: place.position, minutes: Math.max(1, Math.ceil(estimate / MINUTE_MS)) },
-          };
-    return answer(record.language, [announcement], { kind: offer ? 'wait' : 'hold' });
+    const speech = offer ? heard.speech : heard.speech.filter((item) => !CALLBACK_OFFERS.has(item.key));
+    // The announcement is a Gather only when 1 means something.
+    return answer(record.language, speech, { kind: offer ? 'wait' : 'hold' });
+  }
+
+  /** An agent answered: the wait is a figure of the queue's pace (wait-samples.ts decides whether it counts). */
+  async answered(record: HandoffRecord, waitedMs: number): Promise<void> {
+    await this.deps.samples.recordAnswer({ queue: record.queue, answeredAt: this.deps.clock.now(), waitedMs, callbackRequested: record.callbackAsked });
+  }
+
+  /** A conversation ended: its length is a figure of what the agents can do. */
+  async conversationEnded(before: HandoffRecord, after: HandoffRecord): Promise<void> {
+    if (before.state !== 'connected' || before.connectedAt === undefined) return;
+    const endedAt = after.endedAt ?? this.deps.clock.now();
+    await this.deps.samples.recordHandle({ queue: before.queue, endedAt, handleMs: endedAt - before.connectedAt });
   }
 
   /** A key pressed during the announcement: 1 asks for a callback, keeping the caller's place. */
@@ -91,6 +104,7 @@ export class WaitingRoom {
   /** The caller's own call ended while with us (status callback, or the waiting room's hang-up). */
   async hungUp(queuedCallSid: string): Promise<void> {
     const result = await this.deps.records.callerHungUp(queuedCallSid);
+    if (result.kind === 'done') await this.conversationEnded(result.before, result.record);
     if (result.kind === 'done' && result.before.state === 'waiting') {
       this.deps.events.onAbandoned({
         callSid: queuedCallSid,

@@ -1,23 +1,41 @@
-import { parseBusinessHours } from '../../src/queue/business-hours';
-import { MemoryHumanQueue } from '../../src/queue/memory-human-queue';
-import { MemoryKeyValueStore } from '../../src/store/memory-key-value-store';
-import { AnnouncementMemory, keyValueAnnouncementStore } from '../../src/waiting/announcement-memory';
-import { countAgentsServing, WaitingRoom } from '../../src/waiting/waiting-room';
-import { openAt, WaitSampleLog } from '../../src/waiting/wait-samples';
-import { caller } from '../queue/human-queue.contract';
+import { parseBusinessHours } from '../../../src/hours/business-hours';
+import { MemoryHandoffStore } from '../../../src/handoff/record/memory-handoff-store';
+import { HandoffRecords } from '../../../src/handoff/record/handoff-records';
+import { DEFAULT_HANDOFF_RULES } from '../../../src/handoff/record/handoff-rules';
+import { MemoryKeyValueStore } from '../../../src/store/memory-key-value-store';
+import { AnnouncementMemory, keyValueAnnouncementStore } from '../../../src/handoff/waiting-room/announcement-memory';
+import { countAgentsServing, WaitAnnouncer } from '../../../src/handoff/waiting-room/wait-announcer';
+import { openAt, WaitSampleLog } from '../../../src/handoff/waiting-room/wait-samples';
+import type { HandoffEntry } from '../../../src/handoff/record/handoff-record';
+
+function caller(callSid: string, overrides: Partial<HandoffEntry> = {}): HandoffEntry {
+  return {
+    callSid, queue: 'tier1', from: '+8613800000001', dialable: true, language: 'zh-CN', identityLevel: 0,
+    intent: 'main', priority: 'normal', enqueuedAt: T9, ...overrides,
+  };
+}
 
 const MIN = 60_000;
 const open = openAt(parseBusinessHours('mon-sun 09:00-21:00'), 'Asia/Shanghai');
 const T9 = Date.parse('2026-03-10T09:00:00+08:00');
 
-/** The real in-memory queue, the waiting room on the embedded KeyValueStore, one injected clock. */
+/** The real hand-off records (embedded store), the waiting room on the embedded KeyValueStore, one injected clock. */
 function room(agents: { n: number | null }) {
   let now = T9;
   const clock = { now: () => now };
-  const queue = new MemoryHumanQueue();
+  const records = new HandoffRecords(new MemoryHandoffStore(clock), DEFAULT_HANDOFF_RULES, clock);
+  const queue = {
+    enqueue: (entry: HandoffEntry) => records.enqueue(entry),
+    position: async (callSid: string) => {
+      const place = await records.position({ queue: 'tier1', callSid });
+      return place && { queue: 'tier1' as const, ...place };
+    },
+    claim: (agentId: string) => records.claim(agentId, ['tier1']),
+    list: (tier: 'tier1') => records.list(tier),
+  };
   const log = new WaitSampleLog(open);
   for (let i = 0; i < 10; i += 1) log.recordHandle({ queue: 'tier1', endedAt: T9, handleMs: 6 * MIN });
-  const waitingRoom = new WaitingRoom({
+  const waitingRoom = new WaitAnnouncer({
     samples: log,
     agentsServing: () => agents.n,
     memory: new AnnouncementMemory(keyValueAnnouncementStore(new MemoryKeyValueStore(clock))),
@@ -51,7 +69,7 @@ describe('the waiting room over the real queue', () => {
     const second = await hear('CA-4');
     expect(second.speech.map((s) => s.key)).toEqual(['queue.wait.stillInLine', 'queue.wait.callbackOffer']);
     // The fraud caller and then two more are answered: position 3, lower than told, is said again.
-    for (const agent of ['a1', 'a2', 'a3']) await queue.claim(['tier1'], agent, now(), 30_000);
+    for (const agent of ['a1', 'a2', 'a3']) await queue.claim(agent);
     advance(MIN);
     const third = await hear('CA-4');
     expect(third.decision.announcement.position).toBe(2);

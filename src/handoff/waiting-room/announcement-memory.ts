@@ -1,5 +1,5 @@
-import type { Tier } from '../../flows/vocabulary';
-import type { KeyValueStore } from '../store/key-value-store';
+import type { Tier } from '../../../flows/vocabulary';
+import type { KeyValueStore } from '../../store/key-value-store';
 import type { Announcement } from './wait-announcement';
 
 /**

@@ -1,4 +1,4 @@
-import { parseBusinessHours } from '../../src/queue/business-hours';
+import { parseBusinessHours } from '../../../src/hours/business-hours';
 import {
   countsAsSample,
   decodeSample,
@@ -8,7 +8,7 @@ import {
   recentWaitSamples,
   WaitSampleLog,
   type AnsweredCall,
-} from '../../src/waiting/wait-samples';
+} from '../../../src/handoff/waiting-room/wait-samples';
 
 const open = openAt(parseBusinessHours('mon-sun 09:00-21:00'), 'Asia/Shanghai');
 /** Tuesday 2026-03-10, local time in Shanghai. */

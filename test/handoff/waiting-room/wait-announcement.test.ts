@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
-import type { Speech } from '../../src/twilio/answer';
-import { announcementSpeech, spokenWait, spokenWaitSpeech } from '../../src/waiting/wait-announcement';
+import { PromptCatalogue } from '../../../src/prompts/prompt-catalogue';
+import type { Speech } from '../../../src/twilio/answer';
+import { announcementSpeech, spokenWait, spokenWaitSpeech } from '../../../src/handoff/waiting-room/wait-announcement';
 
-const catalogue = PromptCatalogue.load(path.join(__dirname, '..', '..', 'prompts'));
+const catalogue = PromptCatalogue.load(path.join(__dirname, '..', '..', '..', 'prompts'));
 const SEC = 1000;
 const MIN = 60 * SEC;
 const say = (language: 'zh-CN' | 'en-US', speech: Speech[]) => speech.map((s) => catalogue.render(language, s.key, s.vars)).join(' ');

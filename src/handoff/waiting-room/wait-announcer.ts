@@ -1,5 +1,5 @@
-import type { Tier } from '../../flows/vocabulary';
-import type { Speech } from '../twilio/answer';
+import type { Tier } from '../../../flows/vocabulary';
+import type { Speech } from '../../twilio/answer';
 import type { AnnouncementMemory, Decision } from './announcement-memory';
 import { announcementSpeech } from './wait-announcement';
 import { DEFAULT_WAIT_MODEL, waitForPosition, waitModel, type WaitModel, type WaitModelConfig } from './wait-estimator';
@@ -20,7 +20,7 @@ export interface WaitSampleSource {
   handleTimesMs(queue: Tier): number[] | Promise<number[]>;
 }
 
-export interface WaitingRoomDeps {
+export interface WaitAnnouncerDeps {
   samples: WaitSampleSource;
   /** Agents serving `queue` now, available or busy (see `countAgentsServing`); null when unknown. */
   agentsServing(queue: Tier): number | null | Promise<number | null>;
@@ -52,10 +52,10 @@ export function countAgentsServing(queue: Tier, agents: readonly ServingAgent[],
   return agents.filter((agent) => agent.tiers.includes(queue) && onDuty.has(agent.id)).length;
 }
 
-export class WaitingRoom {
+export class WaitAnnouncer {
   private readonly config: WaitModelConfig;
 
-  constructor(private readonly deps: WaitingRoomDeps) {
+  constructor(private readonly deps: WaitAnnouncerDeps) {
     this.config = deps.config ?? DEFAULT_WAIT_MODEL;
   }
 

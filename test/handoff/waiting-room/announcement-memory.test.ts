@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RedisKeyValueStore } from '../../src/store/redis-key-value-store';
-import { MemoryKeyValueStore } from '../../src/store/memory-key-value-store';
-import { redisKeys } from '../../src/store/redis-keys';
+import { RedisKeyValueStore } from '../../../src/store/redis-key-value-store';
+import { MemoryKeyValueStore } from '../../../src/store/memory-key-value-store';
+import { redisKeys } from '../../../src/store/redis-keys';
 import {
   AnnouncementMemory,
   decideAnnouncement,
@@ -9,8 +9,8 @@ import {
   parseRecord,
   type AnnouncementRecord,
   type WaitObservation,
-} from '../../src/waiting/announcement-memory';
-import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
+} from '../../../src/handoff/waiting-room/announcement-memory';
+import { deletePrefix, testRedis, uniquePrefix } from '../../support/redis';
 
 const MIN = 60_000;
 const T0 = 1_773_100_000_000;

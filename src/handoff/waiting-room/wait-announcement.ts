@@ -1,4 +1,4 @@
-import type { Speech } from '../twilio/answer';
+import type { Speech } from '../../twilio/answer';
 
 /**
  * What a waiting caller hears, as a person would say it (issue 12): the estimate rounded UP to

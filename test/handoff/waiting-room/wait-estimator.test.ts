@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { parseBusinessHours } from '../../src/queue/business-hours';
-import { DEFAULT_WAIT_MODEL, estimateWaitMs, handleTimeMs, median, waitForPosition, waitModel, type WaitModelInput } from '../../src/waiting/wait-estimator';
-import { openAt, openSince, WaitSampleLog, type WaitSample } from '../../src/waiting/wait-samples';
+import { parseBusinessHours } from '../../../src/hours/business-hours';
+import { DEFAULT_WAIT_MODEL, estimateWaitMs, handleTimeMs, median, waitForPosition, waitModel, type WaitModelInput } from '../../../src/handoff/waiting-room/wait-estimator';
+import { openAt, openSince, WaitSampleLog, type WaitSample } from '../../../src/handoff/waiting-room/wait-samples';
 
 const MIN = 60_000;
 const at = (clock: string, day = 10) => Date.parse(`2026-03-${String(day).padStart(2, '0')}T${clock}:00+08:00`);

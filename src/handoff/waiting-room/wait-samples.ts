@@ -1,5 +1,5 @@
-import type { Tier } from '../../flows/vocabulary';
-import { DEFAULT_TIMEZONE, isOpen, type BusinessHours } from '../queue/business-hours';
+import type { Tier } from '../../../flows/vocabulary';
+import { DEFAULT_TIMEZONE, isOpen, type BusinessHours } from '../../hours/business-hours';
 
 /**
  * What the waiting room learns from: one sample per live caller who was answered by an agent
