@@ -21,7 +21,7 @@ import { loggingHandoffEvents } from './handoff/handoff-events';
 import { createHandoffModule } from './handoff/handoff-module';
 import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
-import type { Store } from './store/store';
+import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
 import { TwimlRenderer } from './twilio/twiml-renderer';

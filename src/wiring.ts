@@ -6,7 +6,7 @@ import type { Config } from './config';
 import { projectRoot } from './project-root';
 import { PromptCatalogue } from './prompts/prompt-catalogue';
 import { connectRedis } from './store/redis-connection';
-import { createMemoryStore, createRedisStore, type Store } from './store/store';
+import { createMemoryStore, createRedisStore, type Store } from './stores';
 import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';

@@ -3,7 +3,7 @@ import type { Agent } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import type { RecordChange } from '../handoff/record/handoff-store';
-import { handoffCall, queuesBody } from './agent-routes';
+import { handoffCall, queuesBody } from './agent-views';
 
 /** A comment line this often keeps proxies from closing a quiet stream (SPEC §5). */
 const HEARTBEAT_MS = 15_000;

@@ -1,7 +1,7 @@
 import type { EffectHandlers } from '../calls/effects';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { BusinessHours } from '../hours/business-hours';
-import { hoursText } from '../hours/hours-text';
+import { hoursText } from '../prompts/hours-text';
 import type { QueueDesk } from './queue-desk';
 
 /** The effects the after-hours menu (flows/after-hours-menu.ts) requests. */

@@ -4,7 +4,9 @@ import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
-import type { Store } from '../store/store';
+import type { AgentAvailability } from '../agents/agent-availability';
+import type { KeyValueStore } from '../store/key-value-store';
+import type { HandoffStore } from './record/handoff-store';
 import type { TwilioGateway } from '../twilio/twilio-gateway';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import type { WebhookUrls } from '../twilio/webhook-urls';
@@ -28,9 +30,16 @@ import { countAgentsServing, WaitAnnouncer } from './waiting-room/wait-announcer
 import { openAt } from './waiting-room/wait-samples';
 import { WaitingRoom } from './waiting-room/waiting-room';
 
+/** The parts of the store bundle the hand-off keeps its state in. */
+export interface HandoffStores {
+  values: KeyValueStore;
+  handoffs: HandoffStore;
+  availability: AgentAvailability;
+}
+
 export interface HandoffModuleDeps {
   config: Config;
-  store: Store;
+  store: HandoffStores;
   twilio: TwilioGateway;
   catalogue: PromptCatalogue;
   renderer: TwimlRenderer;
@@ -141,7 +150,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
 export type HandoffModule = ReturnType<typeof createHandoffModule>;
 
 /** Agents serving `queue` now: available, or busy with a call (wait-announcer.ts). */
-async function agentsServing(queue: Tier, agents: AgentDirectory, store: Store, records: HandoffRecords): Promise<number> {
+async function agentsServing(queue: Tier, agents: AgentDirectory, store: HandoffStores, records: HandoffRecords): Promise<number> {
   const all = agents.list();
   const [available, held] = await Promise.all([
     store.availability.listAvailable(),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store/store';
+import type { Store } from '../stores';
 
 /** `/healthz`: the process answers. `/readyz`: it can also reach its store, so it may take calls. */
 export async function healthRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {

@@ -3,7 +3,7 @@ import { FLOW_VERSION } from '../../flows/call-flow';
 import { newCallSid } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
 import type { Redis } from 'ioredis';
-import type { Store } from '../../src/store/store';
+import type { Store } from '../../src/stores';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 

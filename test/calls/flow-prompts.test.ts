@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MENU_IDS } from '../../flows/menu-ids';
 import { buildApp } from '../../src/app';
 import { checkFlowPrompts, promptKeysOf } from '../../src/calls/flow-prompts';
-import { createMemoryStore } from '../../src/store/store';
+import { createMemoryStore } from '../../src/stores';
 import { PromptCatalogue, PromptCatalogueError } from '../../src/prompts/prompt-catalogue';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import { catalogue, ManualClock, testConfig } from '../support/test-app';

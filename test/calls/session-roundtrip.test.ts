@@ -7,7 +7,7 @@ import type { CallFacts } from '../../flows/vocabulary';
 import { currentMeta, persistMenu, restoreMenu, stepMenu, type MenuSnapshot } from '../../src/calls/menu-runner';
 import { restingAnswer } from '../../src/calls/resting-prompt';
 import { SessionKeeper } from '../../src/calls/session-keeper';
-import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
+import { createMemoryStore, createRedisStore, type Store } from '../../src/stores';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { ManualClock } from '../support/test-app';
 import type { Redis } from 'ioredis';

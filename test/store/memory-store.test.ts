@@ -1,4 +1,4 @@
-import { createMemoryStore, type Store } from '../../src/store/store';
+import { createMemoryStore, type Store } from '../../src/stores';
 import { ManualClock } from '../support/test-app';
 import { keyValueStoreContract } from './key-value-store.contract';
 import { sessionStoreContract } from './session-store.contract';

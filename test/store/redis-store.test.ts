@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../../src/store/redis-keys';
-import { createRedisStore, type Store } from '../../src/store/store';
+import { createRedisStore, type Store } from '../../src/stores';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
 import { keyValueStoreContract } from './key-value-store.contract';
 import { sessionStoreContract } from './session-store.contract';

@@ -12,7 +12,7 @@ import { HandoffSweeper } from '../../src/handoff/handoff-sweeper';
 import { HandoffRecords } from '../../src/handoff/record/handoff-records';
 import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
-import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
+import { createMemoryStore, createRedisStore, type Store } from '../../src/stores';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import { TwilioCallDriver, type CallOptions } from '../../scripts/lib/twilio-call-driver';
 import { encodeForm, webhookHeaders, type PostForm, type TwilioRequest } from '../../scripts/lib/twilio-form';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../src/clock';
 import type { KeyValueStore } from '../../src/store/key-value-store';
-import { createMemoryStore, createRedisStore, type Store } from '../../src/store/store';
+import { createMemoryStore, createRedisStore, type Store } from '../../src/stores';
 import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
 import { loadDemoWallets } from '../../src/wallet/demo-wallet-data';
 import { WalletRequestError, WalletUnavailableError } from '../../src/wallet/wallet-backend';

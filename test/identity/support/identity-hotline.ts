@@ -3,7 +3,7 @@ import { createIdentityEffects } from '../../../src/identity/identity-effects';
 import { decodeSession, type CallSession } from '../../../src/calls/call-session';
 import type { HandoffDesk } from '../../../src/calls/handoff-desk';
 import type { CallFacts, Handoff } from '../../../flows/menu-contract';
-import { createMemoryStore, createRedisStore, type Store } from '../../../src/store/store';
+import { createMemoryStore, createRedisStore, type Store } from '../../../src/stores';
 import { SimulatedTwilioGateway } from '../../../src/twilio/simulated-twilio-gateway';
 import { DemoWalletBackend } from '../../../src/wallet/demo-wallet-backend';
 import { loadDemoWallets } from '../../../src/wallet/demo-wallet-data';

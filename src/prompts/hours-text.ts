@@ -1,6 +1,6 @@
-import type { Language } from '../config';
-import type { PromptCatalogue } from '../prompts/prompt-catalogue';
-import { describeBusinessHours, type BusinessHours } from './business-hours';
+import type { Language } from '../../flows/vocabulary';
+import type { PromptCatalogue } from './prompt-catalogue';
+import { describeBusinessHours, type BusinessHours } from '../hours/business-hours';
 
 const SEPARATOR: Record<Language, string> = { 'zh-CN': '；', 'en-US': '; ' };
 

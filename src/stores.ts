@@ -1,18 +1,18 @@
 import type { Redis } from 'ioredis';
-import type { AgentAvailability } from '../agents/agent-availability';
-import { MemoryAgentAvailability } from '../agents/memory-agent-availability';
-import { RedisAgentAvailability } from '../agents/redis-agent-availability';
-import type { Clock } from '../clock';
-import type { HandoffStore } from '../handoff/record/handoff-store';
-import { MemoryHandoffStore } from '../handoff/record/memory-handoff-store';
-import { RedisHandoffStore } from '../handoff/record/redis-handoff-store';
-import type { KeyValueStore } from './key-value-store';
-import { MemoryKeyValueStore } from './memory-key-value-store';
-import { MemorySessionStore } from './memory-session-store';
-import { RedisKeyValueStore } from './redis-key-value-store';
-import { redisKeys } from './redis-keys';
-import { RedisSessionStore } from './redis-session-store';
-import type { SessionStore } from './session-store';
+import type { AgentAvailability } from './agents/agent-availability';
+import { MemoryAgentAvailability } from './agents/memory-agent-availability';
+import { RedisAgentAvailability } from './agents/redis-agent-availability';
+import type { Clock } from './clock';
+import type { HandoffStore } from './handoff/record/handoff-store';
+import { MemoryHandoffStore } from './handoff/record/memory-handoff-store';
+import { RedisHandoffStore } from './handoff/record/redis-handoff-store';
+import type { KeyValueStore } from './store/key-value-store';
+import { MemoryKeyValueStore } from './store/memory-key-value-store';
+import { MemorySessionStore } from './store/memory-session-store';
+import { RedisKeyValueStore } from './store/redis-key-value-store';
+import { redisKeys } from './store/redis-keys';
+import { RedisSessionStore } from './store/redis-session-store';
+import type { SessionStore } from './store/session-store';
 
 /**
  * Everything the hotline keeps between webhooks, behind one bundle. `redis` is shared by every
