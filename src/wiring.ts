@@ -8,6 +8,7 @@ import { PromptCatalogue } from './prompts/prompt-catalogue';
 import { connectRedis } from './store/redis-connection';
 import { createMemoryStore, createRedisStore, type Store } from './stores';
 import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
+import { PatientTwilioGateway } from './twilio/patient-twilio-gateway';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
 import { createIdentityEffects } from './identity/identity-effects';
@@ -21,7 +22,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<AppDep
   const clock = systemClock;
   const catalogue = PromptCatalogue.load(path.join(projectRoot(), 'prompts'));
   const store = await createStore(config, logger);
-  const twilio = createTwilio(config);
+  const twilio = createTwilio(config, logger);
   const wallet = createWallet(config, store);
   const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
   return { store, twilio, catalogue, clock, logger, effects };
@@ -45,7 +46,9 @@ async function createStore(config: Config, logger: Logger): Promise<Store> {
   return createRedisStore(redis, config.redisKeyPrefix);
 }
 
-function createTwilio(config: Config): TwilioGateway {
+/** Live: Twilio's REST API, within a 2 s budget per webhook (SPEC §4.1); slow requests go on and are retried in the background. */
+function createTwilio(config: Config, logger: Logger): TwilioGateway {
   if (config.twilio.mode === 'simulate') return new SimulatedTwilioGateway(systemClock);
-  return new LiveTwilioGateway(config.twilio.accountSid!, config.twilio.authToken, config.twilio.fromNumber);
+  const live = new LiveTwilioGateway(config.twilio.accountSid!, config.twilio.authToken, config.twilio.fromNumber);
+  return new PatientTwilioGateway(live, { log: logger.child({ component: 'twilio' }) });
 }
