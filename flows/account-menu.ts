@@ -24,7 +24,7 @@ const offer = (prompt: string, intent: string, options: Record<string, Choice> =
 
 /** The reset-link SMS goes to the registered number; `sent` is where the caller hears it went. */
 const sendLink = (sent: string) =>
-  awaitState('sendResetLink', [{ guard: outcomeOf('sendResetLink')('sent'), target: sent }], { target: reset.unavailable });
+  awaitState('sendResetLink', [{ guard: outcomeOf('sendResetLink')('sent'), target: sent }], reset.unavailable);
 
 const lock = outcomeOf('lockStatus');
 const unlock = outcomeOf('unlock');
@@ -61,7 +61,7 @@ export const accountMenu = defineMenu({
         { guard: lock('frozen'), ...securityDesk('account.frozen') },
         { guard: lock('active'), target: 'notLocked' },
       ],
-      { target: locked.unavailable },
+      locked.unavailable,
     ),
     unlockOffer: offer('account.unlockOffer', 'account.locked', { '1': { target: 'unlocking' } }),
     unlocking: awaitState(
@@ -70,7 +70,7 @@ export const accountMenu = defineMenu({
         { guard: unlock('unlocked'), target: 'unlocked' },
         { guard: unlock('refused'), ...securityDesk('account.unlockRefused') },
       ],
-      { target: locked.unavailable },
+      locked.unavailable,
     ),
     unlocked: offer('account.unlocked', 'account.locked', { '1': reset.enter }),
     notLocked: offer('account.notLocked', 'account.locked', { '1': reset.enter }),

@@ -13,6 +13,8 @@ const gate = identityGate({
   priority: 'urgent',
   done: { target: 'freezing' },
   back: backOut,
+  // A caller who cannot be verified still reports fraud: a person must act now, not a menu.
+  failure: toAgent(desk, 'flow', [say('fraud.unverified')]),
 });
 
 /**

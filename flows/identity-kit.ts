@@ -70,14 +70,19 @@ export interface GateSpec {
   done: Choice;
   /** What `#` does in the gate's states. */
   back: Choice;
+  /**
+   * Where the caller goes when identity cannot be established (phone identification locked, the
+   * wallet backend down); by default a menu that says why and offers an agent.
+   */
+  failure?: Choice;
 }
 
 export interface Gate {
   /** The choice that leads into the gate; it skips whatever the call has already proven. */
   enter: Choice;
   states: Record<string, MenuStateConfig>;
-  /** The apology state ("cannot look up your account, 0 for an agent"), for the leaf's own failures. */
-  unavailable: string;
+  /** Where the leaf's own failures go: the apology state ("cannot look up your account, 0 for an agent"), or the gate's `failure`. */
+  unavailable: Choice;
 }
 
 /**
@@ -87,8 +92,8 @@ export interface Gate {
 export function identityGate(spec: GateSpec): Gate {
   const s = (suffix: string) => `${spec.name}${suffix}`;
   const handoff = { tier: spec.tier ?? 'tier1', intent: spec.intent, priority: spec.priority ?? 'normal' } as const;
-  const locked = (guard: Choice['guard']): Choice => ({ guard, target: s('Locked'), actions: ['learn'] });
-  const toUnavailable: Choice = { target: s('Unavailable') };
+  const locked = (guard: Choice['guard']): Choice => (spec.failure ? { guard, ...spec.failure } : { guard, target: s('Locked'), actions: ['learn'] });
+  const toUnavailable: Choice = spec.failure ?? { target: s('Unavailable') };
   const offer = (prompt: string, options: Record<string, Choice> = {}) =>
     menuState({ prompt, intent: spec.intent, tier: handoff.tier, priority: handoff.priority, options, back: spec.back });
   const verifiedL1: Choice = spec.level === 2 ? { target: s('SendCode') } : spec.done;
@@ -135,8 +140,8 @@ export function identityGate(spec: GateSpec): Gate {
       ],
       hint: 'identity.pinInvalid',
     }),
-    [s('Locked')]: offer('identity.locked'),
-    [s('Unavailable')]: offer('identity.unavailable'),
+    // With a `failure` of its own the gate never rests in an apology: it hands the caller on.
+    ...(spec.failure ? {} : { [s('Locked')]: offer('identity.locked'), [s('Unavailable')]: offer('identity.unavailable') }),
   };
   if (spec.level === 2) {
     Object.assign(states, {
@@ -186,6 +191,6 @@ export function identityGate(spec: GateSpec): Gate {
   return {
     enter: { target: spec.name, actions: [{ type: 'setIntent', params: { intent: spec.intent } }] },
     states,
-    unavailable: s('Unavailable'),
+    unavailable: toUnavailable,
   };
 }

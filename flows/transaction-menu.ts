@@ -13,14 +13,14 @@ const deduction = identityGate({ name: 'deduction', level: 1, intent: 'transacti
 const readout = (prompt: string, intent: string, options: Record<string, Choice> = {}) => menuState({ prompt, intent, options, back });
 
 /** Loads a read-out: `found` teaches the prompt's vars (and the subject), `none` has its own prompt. */
-const load = (effect: Extract<EffectName, 'recentTransactions' | 'failedTransaction' | 'disputes'>, found: string, none: string, unavailable: string) =>
+const load = (effect: Extract<EffectName, 'recentTransactions' | 'failedTransaction' | 'disputes'>, found: string, none: string, unavailable: Choice) =>
   awaitState(
     effect,
     [
       { guard: outcomeOf(effect)('found'), target: found, actions: ['learn'] },
       { guard: outcomeOf(effect)('none'), target: none },
     ],
-    { target: unavailable },
+    unavailable,
   );
 
 const openCase: Choice = { target: 'openingCase' };
@@ -69,7 +69,7 @@ export const transactionMenu = defineMenu({
           ]),
         },
       ],
-      { target: deduction.unavailable },
+      deduction.unavailable,
     ),
   },
 });

@@ -97,7 +97,6 @@ describe('the main menu, through the webhooks', () => {
     it.each([
       ['1', 'account', 'account.menu'],
       ['2', 'transaction', 'transaction.menu'],
-      ['5', 'fraud', 'fraud.intro'],
     ])('%s reaches the %s menu (its own prompt first), with no hand-off', async (key, menu, first) => {
       const call = await callIn(language);
       await call.press(key);
@@ -110,12 +109,17 @@ describe('the main menu, through the webhooks', () => {
       expect(call.gather).toBeDefined();
     });
 
-    it('0 inside the fraud menu asks the security desk (tier2, urgent); declined, the caller is back at the main menu', async () => {
+    it('5 when the wallet cannot be looked up goes straight to the security desk (tier2, urgent); declined, the caller is back at the main menu', async () => {
+      // This hotline has no wallet backend: identity cannot be established, and fraud cannot wait for a menu.
       const call = await callIn(language);
       await call.press('5');
-      await call.press('0');
-      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier2', intent: 'fraud.freeze', priority: 'urgent', reason: 'asked' }]);
-      expect(call.heard).toEqual([prompt('agent.unavailable', language), prompt('main.menu', language)]);
+      expect(handoffsOf(call.callSid)).toEqual([{ tier: 'tier2', intent: 'fraud.freeze', priority: 'urgent', reason: 'flow' }]);
+      expect(call.heard).toEqual([
+        prompt('fraud.intro', language),
+        prompt('fraud.unverified', language),
+        prompt('agent.unavailable', language),
+        prompt('main.menu', language),
+      ]);
       expect((await sessionOf(menuCalls.hotline, call)).session.menu).toBe('main');
       // The main menu works again after the declined hand-off.
       await call.press('3');

@@ -78,17 +78,26 @@ describe('fraud / lost phone machine (menu 5)', () => {
       expect(menu.exit).toEqual(agentExit({ ...desk, reason: 'strikes' }));
     });
 
-    it('a wrong PIN → "not correct", the entry again; the lock → the lock notice with 0 for the desk', () => {
+    it('a wrong PIN → "not correct", the entry again; the lock → straight to the security desk, nothing frozen', () => {
       const menu = atPin();
       menu.press('999999');
       expect(menu.answer('verifyPin', 'wrong', { vars: { attemptsLeft: 2 } })).toEqual([sayAction('identity.pinWrong', { attemptsLeft: 2 })]);
       menu.press('999998');
-      menu.answer('verifyPin', 'locked', { vars: { minutes: 15 } });
-      expect(menu.prompt).toBe('identity.locked');
-      expect(menu.history.filter((action) => action.type === 'request' && JSON.stringify(action).includes('freezeWallet'))).toEqual([]);
-      menu.press('0');
-      expect(menu.exit).toEqual(agentExit(askedDesk));
       for (const secret of ['999999', '999998']) expect(menu.persisted).not.toContain(secret);
+      expect(menu.answer('verifyPin', 'locked', { vars: { minutes: 15 } })).toEqual([sayAction('fraud.unverified')]);
+      expect(menu.exit).toEqual(agentExit(desk));
+      expect(menu.history.filter((action) => action.type === 'request' && JSON.stringify(action).includes('freezeWallet'))).toEqual([]);
+    });
+
+    it.each([
+      ['the caller ID lookup finds the wallet locked', 'lookupCaller', 'locked'],
+      ['the wallet backend is down', 'lookupCaller', 'unavailable'],
+      ['the PIN check cannot be made', 'verifyPin', 'unavailable'],
+    ] as const)('%s → straight to the security desk (a person must act now, not a menu)', (_case, effect, outcome) => {
+      const menu = effect === 'lookupCaller' ? walk(fraudMenu) : atPin();
+      if (effect === 'verifyPin') menu.press('123456');
+      expect(menu.answer(effect, outcome)).toEqual([sayAction('fraud.unverified')]);
+      expect(menu.exit).toEqual(agentExit(desk));
     });
   });
 });

@@ -411,17 +411,11 @@ describe('the identity gate', () => {
       expect(back.prompt).toBe('account.menu');
     });
 
-    it.each(states)('%s in the fraud gate: 0 → tier2 urgent, strikes → tier2 urgent, # leaves the fraud menu', (promptKey, reach) => {
+    it.each(states)('%s does not exist in the fraud gate: a caller who cannot be verified goes straight to the security desk', (_promptKey, reach) => {
       const menu = reach(() => walk(fraudMenu));
-      expect(menu.prompt).toBe(promptKey);
-      menu.press('0');
-      expect(menu.exit).toEqual(agentExit({ ...fraudDesk, reason: 'asked' }));
-      const struck = reach(() => walk(fraudMenu));
-      struck.repeat({ type: 'NO_INPUT' }, 3);
-      expect(struck.exit).toEqual(agentExit({ ...fraudDesk, reason: 'strikes' }));
-      const back = reach(() => walk(fraudMenu));
-      back.press('#');
-      expect(back.exit).toEqual({ kind: 'back' });
+      expect(menu.prompt).toBeUndefined();
+      expect(menu.history).toContainEqual(sayAction('fraud.unverified'));
+      expect(menu.exit).toEqual(agentExit({ ...fraudDesk, reason: 'flow' }));
     });
   });
 
