@@ -95,10 +95,10 @@ describe('the caller side of the human hand-off (simulate mode, Redis)', () => {
       callSid: `CA${'1'.repeat(32)}`, queue: 'tier2', from: '+8613900000009', dialable: true, language: 'zh-CN', identityLevel: 0,
       intent: 'account.locked', priority: 'normal', enqueuedAt: hotline.clock.now() - 60_000,
     });
+    // This hotline has no wallet backend: the fraud caller cannot be verified and goes straight to the desk.
     const call = await hotline.call().dial();
     await call.press('5');
-    await call.press('0');
-    expect(call.heard).toEqual([prompt('queue.transferringFirst')]);
+    expect(call.heard.at(-1)).toBe(prompt('queue.transferringFirst'));
     expect(await hotline.position(call.callSid)).toMatchObject({ queue: 'tier2', position: 1, size: 2 });
   });
 
