@@ -13,7 +13,7 @@ import { runChaos } from '../support/chaos/chaos-run';
  * Seeded: CHAOS_SEED=<seed> (and CHAOS_PATH=<path> from a failure report) replays a run;
  * `npm run chaos -- --runs 200` runs many more.
  */
-const RUNS = Number(process.env.CHAOS_RUNS ?? 15);
+const RUNS = Number(process.env.CHAOS_RUNS ?? 20);
 const SEED = Number(process.env.CHAOS_SEED ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0);
 const PATH = process.env.CHAOS_PATH;
 

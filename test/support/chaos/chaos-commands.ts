@@ -42,27 +42,27 @@ const delivery = fc.constantFrom<Delivery>('now', 'now', 'late', 'lost');
 
 /** The commands that touch one thing; `drop` and `together` wrap them. */
 const simple: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ t: fc.constant('join' as const), i }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('join' as const), i }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('wait' as const), c, i }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('press1' as const), c, i }) },
   {
-    weight: 4,
+    weight: 2,
     arbitrary: fc.record({ t: fc.constant('hangUp' as const), c, i, status: fc.constantFrom<Delivery | 'dup'>('now', 'now', 'late', 'lost', 'dup'), action: delivery }),
   },
   { weight: 8, arbitrary: fc.record({ t: fc.constant('claim' as const), a, i, double: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('available' as const), a, i }) },
-  { weight: 6, arbitrary: fc.record({ t: fc.constant('answer' as const), c, i, twice: fc.boolean() }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('answer' as const), c, i, twice: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('noAnswer' as const), c, i, status: fc.constantFrom('no-answer' as const, 'busy' as const, 'failed' as const) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('agentHangUp' as const), c, i }) },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({ t: fc.constant('escalate' as const), a, c, i, mode: fc.constantFrom('once' as const, 'double' as const, 'with-wrap-up' as const) }),
   },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('wrapUp' as const), a, c, i, double: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('survey' as const), c, i, digit: fc.constantFrom('1', '4', '5', '9') }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('calleeAnswers' as const), c }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('calleeMisses' as const), c, i, status: delivery }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('fault' as const), kind: fc.constantFrom('terminal' as const, 'transient' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('fault' as const), kind: fc.constantFrom('terminal' as const, 'transient' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('deliver' as const), k: fc.nat({ max: 40 }), i }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('replay' as const), k: fc.nat({ max: 400 }), i }) },
   {

@@ -85,7 +85,7 @@ interface Caller {
 interface Pending {
   request: TwilioRequest;
   call: Call;
-  kind: 'status' | 'action';
+  kind: 'status' | 'action' | 'dial-action';
 }
 
 type Inject = Awaited<ReturnType<TestHotline['app']['inject']>>;
@@ -305,14 +305,17 @@ class ChaosRun {
       webhooks.push({ pending: { request: this.request(call, LEFT_URL, queueResultFields(queueSidFor(call.sid), 'hangup', 30)), call, kind: 'action' }, delivery: actionDelivery });
     } else if ((phase === 'dialling' || phase === 'bridged') && call.dial) {
       const dialStatus = call.dial.answered ? 'completed' : 'canceled';
-      webhooks.push({ pending: { request: this.request(call, call.dial.action, dialEndedFields(dialStatus, 30)), call, kind: 'action' }, delivery: actionDelivery });
+      // The caller's call is over: the <Dial action> says so only in CallStatus (the hotline does not read it; the status callback tells).
+      const fields = { ...dialEndedFields(dialStatus, 30), CallStatus: 'completed' };
+      webhooks.push({ pending: { request: this.request(call, call.dial.action, fields), call, kind: 'dial-action' }, delivery: actionDelivery });
     }
     const statusRequest = this.request(call, STATUS_URL, status === 'completed' ? completedStatusFields(30) : { CallStatus: status });
     webhooks.push({ pending: { request: statusRequest, call, kind: 'status' }, delivery: statusDelivery === 'dup' ? 'now' : statusDelivery });
     if (statusDelivery === 'dup') this.pending.push({ request: statusRequest, call, kind: 'status' });
     let told = false;
     for (const { pending, delivery } of webhooks) {
-      if (delivery === 'now') told = (await this.deliver(i, pending)) || told;
+      // An action webhook that failed inside still answers 200 (fallback TwiML): only a status callback says for sure (503 otherwise).
+      if (delivery === 'now') told = ((await this.deliver(i, pending)) && (pending.kind === 'status' || (pending.kind === 'action' && !this.loose))) || told;
       else if (delivery === 'late') this.pending.push(pending);
     }
     if (!told && !call.leg) call.caller.hangUpLate = true;
@@ -527,13 +530,15 @@ class ChaosRun {
     const request = signedRequest(TEST_AUTH_TOKEN, dial.answerUrl, callFields(agentLeg, { CallStatus: 'in-progress' }));
     const answer = await this.post(i, request);
     if (answer.status !== 200) throw new ChaosViolation(`the agent-answered webhook answered ${answer.status}`);
-    if (answer.verbs.length === 0 && call.on && call.dial === dial) {
+    if (answer.verbs.length !== 0) return;
+    // The hotline connected the agent (even if, in this model, the ring timed out meanwhile).
+    call.caller.connected = true;
+    this.stats.connected += 1;
+    const queued = new URL(dial.answerUrl).searchParams.get('call')!;
+    this.expectations.push({ kind: 'answered', callSid: queued, agentId: dial.agentId });
+    if (call.on && call.dial === dial) {
       dial.answered = true;
       call.phase = 'bridged';
-      call.caller.connected = true;
-      this.stats.connected += 1;
-      const queued = new URL(dial.answerUrl).searchParams.get('call')!;
-      this.expectations.push({ kind: 'answered', callSid: queued, agentId: dial.agentId });
     }
   }
 
@@ -574,7 +579,7 @@ class ChaosRun {
     const agentId = AGENTS[a]!;
     const records = await this.readRecords();
     const mine = records.filter((record) => record.agentId === agentId && (record.state === 'connected' || record.state === 'ended'));
-    if (c % 5 !== 4 && mine.length > 0) return mine[c % mine.length]!.callSid;
+    if (c % 8 !== 7) return this.pick(mine, c)?.callSid;
     return this.pick(records, c)?.callSid;
   }
 
@@ -612,6 +617,8 @@ class ChaosRun {
       const chunk = Math.min(left, 10_000);
       left -= chunk;
       this.clock.advance(chunk);
+      // Seconds pass: a dropped connection is back by now (the model's clock is faster than real time).
+      if (ms > 1000) await Promise.all(this.clients.map((redis, n) => this.reconnected(n, redis, false)));
       const now = this.clock.now();
       for (const call of [...this.calls.values()]) {
         if (!call.on) continue;
@@ -654,14 +661,18 @@ class ChaosRun {
     if (command.how === 'disconnect') redis.disconnect(true);
     else if (id !== null) await this.control.client('KILL', 'ID', String(id)).catch(() => undefined);
     await inner;
-    // The instance's client notices the kill, reconnects and answers again before the next command.
+    await this.reconnected(command.i, redis, command.how === 'kill');
+  }
+
+  /** The instance's client noticed a kill, reconnected and answers again. */
+  private async reconnected(i: number, redis: Redis, killed: boolean): Promise<void> {
     const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
-    for (let n = 0; n < 20 && command.how === 'kill' && redis.status === 'ready'; n++) await pause();
+    for (let n = 0; n < 20 && killed && redis.status === 'ready'; n++) await pause();
     for (let n = 0; n < 300; n++) {
       if (redis.status === 'ready' && (await redis.ping().then(() => true, () => false))) return;
       await pause();
     }
-    throw new Error(`instance ${command.i} did not reconnect to Redis within 3 s`);
+    throw new Error(`instance ${i} did not reconnect to Redis within 3 s`);
   }
 
   private async api(i: number, method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object): Promise<Inject> {
