@@ -35,6 +35,8 @@ const storedContext = z.strictObject({
   vars: promptVarsSchema,
   exit: z.null(),
 });
+/** A menu the call has left (handed to an agent): its final state keeps the exit, and late webhooks are answered from the session. */
+const leftContext = storedContext.extend({ exit: z.record(z.string(), z.unknown()) });
 const storedValue = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
 export interface StoredMenu {
@@ -48,11 +50,12 @@ export interface StoredMenu {
  */
 export function restoreMenu(menu: MenuId, stored: StoredMenu, facts: CallFacts): MenuSnapshot {
   if (!storedValue.safeParse(stored.value).success) throw new Error(`stored state of ${menu} is not a state value`);
-  const context = storedContext.safeParse(stored.context);
+  const left = stored.value === 'exit';
+  const context = (left ? leftContext : storedContext).safeParse(stored.context);
   if (!context.success) throw new Error(`stored context of ${menu} has the wrong shape`);
   const resolved = { value: stored.value, context: { ...context.data, facts } };
   const snapshot = machine(menu).resolveState(resolved as Parameters<AnyMenu['resolveState']>[0]);
-  if (!currentMeta(snapshot)) throw new Error(`stored state of ${menu} has no prompt`);
+  if (!left && !currentMeta(snapshot)) throw new Error(`stored state of ${menu} has no prompt`);
   return snapshot;
 }
 

@@ -6,7 +6,7 @@ import { handoffEntrySchema, type HandoffEntry, type HandoffRecord, type StoredR
 import type { HandoffRules } from './handoff-rules';
 import type { HandoffStore } from './handoff-store';
 import * as agentLeg from './transitions/agent-transitions';
-import { isRefusal, type Refusal, type Step } from './transitions/transition';
+import { change, isRefusal, type Refusal, type Step } from './transitions/transition';
 import * as waitingRoom from './transitions/waiting-transitions';
 
 /** How a step went: done (with the record before and after), or refused with nothing changed. */
@@ -95,8 +95,10 @@ export class HandoffRecords {
       const now = this.clock.now();
       const step = agentLeg.claim(stored, { agentId, token, queue, within, emptyBefore: queues.slice(0, index) }, now, this.rules, randomUUID());
       if (isRefusal(step)) {
-        // Only a record that left its queue without its member (never by a step) gets here.
-        await this.store.forget(queue, callSid);
+        // The head was stale (another claim took it after `heads`), or the record left its queue
+        // without its member (never by a step). The member is dropped only if the record is still
+        // as read: a plain ZREM here could drop a caller that a failed bridge just put back.
+        await this.store.apply(change(stored, randomUUID(), stored.record, { remove: [queue] }));
         continue;
       }
       const outcome = await this.store.apply(step);
