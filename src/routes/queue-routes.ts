@@ -79,7 +79,12 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
       request,
       response,
       'webhook',
-      () => handoff.agentLeg.dialEnded(body.CallSid, query.call, query.agent, query.token, body.DialCallStatus, lost),
+      () =>
+        handoff.agentLeg.dialEnded(
+          { legSid: body.CallSid, callSid: query.call, agentId: query.agent, token: query.token },
+          { dial: body.DialCallStatus, caller: body.CallStatus },
+          lost,
+        ),
       toOverflow,
     );
   });

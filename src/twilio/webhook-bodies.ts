@@ -40,8 +40,11 @@ export const queueLeftFields = callFields.extend({
   QueueTime: z.coerce.number().optional().catch(undefined),
 });
 
-/** `<Dial action>`: how the agent's leg ended. */
-export const dialEndedFields = callFields.extend({ DialCallStatus: z.string().max(32).default('') });
+/** `<Dial action>`: how the agent's leg ended, and whether the caller's own call is still up. */
+export const dialEndedFields = callFields.extend({
+  DialCallStatus: z.string().max(32).default(''),
+  CallStatus: z.string().max(32).default('in-progress'),
+});
 
 const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/);
 

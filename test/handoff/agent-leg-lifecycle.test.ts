@@ -156,6 +156,34 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
     });
   });
 
+  describe('the Dial action of the agent leg', () => {
+    it('the caller hung up while the agent\'s phone rang: closed as abandoned, the agent not blamed', async () => {
+      const call = await waitingCaller();
+      await available(ALICE);
+      await claim(ALICE);
+      const update = outbox('call-update').at(-1) as { twiml: string };
+      const dial = readTwiml(update.twiml).find((verb) => verb.verb === 'Dial') as { action: string };
+      await call.send(dial.action, { DialCallStatus: 'canceled', CallStatus: 'completed' });
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', endReason: 'abandoned' });
+      expect(await hotline.store.availability.isAvailable('alice')).toBe(true);
+      expect((await claim(ALICE)).statusCode).toBe(204);
+    });
+
+    it('a late Dial action of an earlier claim does not end the conversation of the current one', async () => {
+      const call = await waitingCaller();
+      await available(ALICE);
+      await claim(ALICE);
+      const first = readTwiml((outbox('call-update').at(-1) as { twiml: string }).twiml).find((verb) => verb.verb === 'Dial') as { action: string };
+      hotline.clock.advance(hotline.config.handoff.leaseSeconds * 1000);
+      expect((await hotline.sweep()).lapsed).toEqual([call.callSid]);
+      await claim(ALICE);
+      await agentAnswers();
+      await call.send(first.action, { DialCallStatus: 'completed' });
+      expect(call.verbs).toEqual([]);
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
+    });
+  });
+
   describe('ghosts are reaped', () => {
     it('a waiting caller not seen for QUEUE_HEARTBEAT_SECONDS is closed as lost-hangup; one who keeps being seen stays', async () => {
       const ghost = await waitingCaller('+8613900000401');

@@ -17,6 +17,9 @@ export interface AgentLegWebhooksDeps {
   log: Logger;
 }
 
+/** The caller's own call is over: a Dial action then says nothing about the agent. */
+const CALLER_GONE = new Set(['completed', 'canceled', 'busy', 'failed', 'no-answer']);
+
 /** How often, and how far apart, an answer that hit a store blip is recorded again in the background. */
 const RECONCILE_ATTEMPTS = 5;
 const RECONCILE_DELAY_MS = 1000;
@@ -58,27 +61,40 @@ export class AgentLegWebhooks {
   }
 
   /**
-   * `<Dial action>` on the caller's leg (or a callback's leg): the agent's leg ended. Completed: the
-   * conversation is over — the caller hears the survey, or waits again after an escalation. Not
-   * answered, busy, failed: a transient bridge failure of this claim (the agent's phone rang out
-   * and the agent is marked away).
+   * `<Dial action>` on the caller's leg (or a callback's leg): the agent's leg ended. The caller
+   * hung up meanwhile: the record learns it (no agent is blamed). Completed: the conversation is
+   * over — the caller hears the survey, or waits again after an escalation. Not answered, busy,
+   * failed: a transient bridge failure of this claim (the agent's phone rang out and the agent is
+   * marked away). A Dial action of an earlier claim changes nothing.
    */
-  async dialEnded(legSid: string, callSid: string, agentId: string, token: string, status: string, lost: (language: Language) => Answer): Promise<Answer> {
+  async dialEnded(
+    leg: { legSid: string; callSid: string; agentId: string; token: string },
+    status: { dial: string; caller: string },
+    lost: (language: Language) => Answer,
+  ): Promise<Answer> {
     const { records } = this.deps;
+    const { legSid, callSid, agentId, token } = leg;
     const record = await records.get(callSid);
     const language = record?.language ?? this.deps.defaultLanguage;
     if (!record) return lost(language);
-    if (status === 'completed') {
+    const done = answer(language, [], { kind: 'done' });
+    if (CALLER_GONE.has(status.caller)) {
+      if (legSid === callSid) await this.deps.waitingRoom.hungUp(callSid);
+      return done;
+    }
+    if (status.dial === 'completed') {
       if (record.state === 'waiting') return answer(language, [], { kind: 'enqueue', queue: record.queue });
+      if (record.token !== undefined && record.token !== token) return done;
       if (record.state === 'connected') {
         const ended = await records.agentHungUp(callSid, agentId);
         if (ended.kind === 'done') await this.deps.waitingRoom.conversationEnded(ended.before, ended.record);
       }
       const surveyed = await records.surveyStarted(callSid);
-      return surveyed.kind === 'done' ? answer(language, [], { kind: 'survey', callSid, attempt: 1 }) : answer(language, [], { kind: 'done' });
+      return surveyed.kind === 'done' ? answer(language, [], { kind: 'survey', callSid, attempt: 1 }) : done;
     }
-    this.deps.events.onBridgeFailed({ callSid, agentId, status });
-    if (status === 'no-answer') {
+    if (record.token !== token) return legSid === callSid && record.state === 'waiting' ? answer(language, [], { kind: 'enqueue', queue: record.queue }) : done;
+    this.deps.events.onBridgeFailed({ callSid, agentId, status: status.dial });
+    if (status.dial === 'no-answer') {
       await this.deps.availability.set(agentId, false);
       this.deps.log.warn({ callSid, agentId }, 'agent did not answer; marked away');
     }
