@@ -185,6 +185,15 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
   });
 
   describe('ghosts are reaped', () => {
+    it('a store failure while recording a hang-up answers 503 (Twilio retries) and logs an error; the retry closes the record', async () => {
+      const call = await waitingCaller();
+      const read = jest.spyOn(hotline.store.handoffs, 'read').mockRejectedValueOnce(new Error('store down'));
+      expect(await call.hangUp()).toBe(503);
+      read.mockRestore();
+      expect(await call.hangUp()).toBe(204);
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', endReason: 'abandoned' });
+    });
+
     it('a waiting caller not seen for QUEUE_HEARTBEAT_SECONDS is closed as lost-hangup; one who keeps being seen stays', async () => {
       const ghost = await waitingCaller('+8613900000401');
       hotline.clock.advance(1000);
