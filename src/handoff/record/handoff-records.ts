@@ -20,6 +20,13 @@ export type ClaimResult =
 
 /** A read-and-apply that lost to another step is tried again on what won; this bounds it. */
 const MAX_ATTEMPTS = 50;
+/**
+ * Every agent claiming at once races for the same head, and only one wins each round, so one
+ * claim among N claimants loses 50 rounds in a row with probability ((N-1)/N)^50 (8% for 20
+ * agents). A lost round is always another claim's success (never a livelock), so the bound only
+ * guards against a bug: ((N-1)/N)^1000 is 1e-11 for 40 claimants.
+ */
+const MAX_CLAIM_ATTEMPTS = 1000;
 
 /**
  * The hand-off records as the rest of the app uses them: each method is one step of the
@@ -68,7 +75,7 @@ export class HandoffRecords {
   /** Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call. */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     const token = randomUUID();
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
       const heads = await this.store.heads(queues);
@@ -92,7 +99,7 @@ export class HandoffRecords {
       if (outcome === 'applied') return { kind: 'claimed', record: step.record, token, waitedMs: Math.max(0, now - stored.record.waitingSince) };
       if (outcome === 'agent-busy') return { kind: 'busy', callSid: await this.store.heldBy(agentId) };
     }
-    throw new Error(`claim for ${agentId} lost ${MAX_ATTEMPTS} races in a row`);
+    throw new Error(`claim for ${agentId} lost ${MAX_CLAIM_ATTEMPTS} races in a row`);
   }
 
   answered(callSid: string, token: string): Promise<StepResult> {
