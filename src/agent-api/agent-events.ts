@@ -23,7 +23,8 @@ interface Listener {
  */
 export class AgentEventHub {
   private readonly listeners = new Set<Listener>();
-  private unsubscribe: (() => void) | undefined;
+  /** One subscription per hub, shared by every stream (also by streams that open at the same moment). */
+  private subscription: Promise<() => void> | undefined;
   private queuesTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -33,13 +34,17 @@ export class AgentEventHub {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe ??= await this.records.onChange((change) => this.changed(change));
+    this.subscription ??= this.records.onChange((change) => this.changed(change)).catch((error: unknown) => {
+      this.subscription = undefined;
+      throw error;
+    });
+    await this.subscription;
   }
 
   /** Ends every stream, so the server can close. */
   stop(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    void this.subscription?.then((unsubscribe) => unsubscribe(), () => undefined);
+    this.subscription = undefined;
     clearTimeout(this.queuesTimer);
     for (const listener of this.listeners) listener.end();
     this.listeners.clear();

@@ -1,6 +1,7 @@
 import { newCallSid } from '../../scripts/lib/twilio-form';
 import type { HandoffEntry } from '../../src/handoff/record/handoff-record';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
+import { TwilioRequestError } from '../../src/twilio/twilio-errors';
 import type { CallUpdate } from '../../src/twilio/twilio-gateway';
 
 export const ALICE = 'alice-demo-token';
@@ -29,14 +30,20 @@ export function queuedCaller(overrides: Partial<HandoffEntry> = {}): HandoffEntr
   };
 }
 
-/** The simulate-mode gateway, which can refuse the next call update as Twilio does for a call that just hung up. */
+/**
+ * The simulate-mode gateway, which can refuse the next call update: `transient` as when Twilio or
+ * the network fails (no answer from Twilio), `terminal` as Twilio does for a call that just hung
+ * up (21220). `true` is `transient`.
+ */
 export class RefusingGateway extends SimulatedTwilioGateway {
-  refuseNext = false;
+  refuseNext: boolean | 'transient' | 'terminal' = false;
 
   override async updateCall(callSid: string, update: CallUpdate): Promise<void> {
-    if (this.refuseNext) {
+    const refusal = this.refuseNext;
+    if (refusal) {
       this.refuseNext = false;
-      throw new Error('Call is not in-progress. Cannot redirect. (Twilio 21220)');
+      if (refusal === 'terminal') throw TwilioRequestError.refused('call-update', 21220);
+      throw new Error('socket hang up');
     }
     await super.updateCall(callSid, update);
   }

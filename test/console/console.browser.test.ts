@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { StoreCallOutcomes } from '../../src/handoff/store-call-outcomes';
-import { BOB, queuedCaller } from '../agent-api/agent-test-kit';
+import { ALICE, BOB, queuedCaller } from '../agent-api/agent-test-kit';
 import { startTestHotline, type TestHotline } from '../support/test-app';
 
 /** Debian's chromium package; CI installs it. Missing it is a failure, never a silent skip. */
@@ -13,14 +12,15 @@ describe('agent console in a real browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  /** Every /agent/queues request the page made, in order. */
+  let queuePolls: string[];
+  /** Uncaught errors in the page's script. */
+  let pageErrors: string[];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium) to run the console browser test`);
     }
-    hotline = await startTestHotline();
-    await hotline.app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(hotline.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -28,27 +28,61 @@ describe('agent console in a real browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await hotline?.close();
   });
   beforeEach(async () => {
+    hotline = await startTestHotline();
+    await hotline.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(hotline.app.server.address() as AddressInfo).port}`;
     page = await browser.newPage();
+    queuePolls = [];
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/agent/queues') queuePolls.push(request.url());
+    });
   });
   afterEach(async () => {
-    await page.close();
+    await page?.close();
+    await hotline?.close();
+    expect(pageErrors).toEqual([]);
   });
 
   /** Waits until the live status line says `text` (the console announces every outcome there). */
   const status = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor();
+  const callState = (text: string) => page.locator('#call-state', { hasText: text }).waitFor();
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it('Bob logs in, sees the waiting caller, takes them, sees their context and wraps up', async () => {
-    const caller = queuedCaller({ from: '+8613800000001', intent: 'transaction.failed' });
-    await hotline.store.queue.enqueue(caller);
-
+  async function logIn(token: string, name: string) {
     await page.goto(`${baseUrl}/console`);
-    await page.getByLabel(/Agent token/).fill(BOB);
+    await page.getByLabel(/Agent token/).fill(token);
     await page.getByRole('button', { name: /Log in/ }).click();
+    await page.locator('#agent-name', { hasText: name }).waitFor();
+  }
 
-    await page.locator('#agent-name', { hasText: 'Bob (tier1, tier2)' }).waitFor();
+  /** The agent's phone answers the offered call (what the agent-answered webhook records). */
+  async function agentAnswers(callSid: string) {
+    const record = await hotline.records.get(callSid);
+    expect((await hotline.records.answered(callSid, record!.token!)).kind).toBe('done');
+  }
+
+  /** Logs Bob in, lets him take `caller` and his phone answer. */
+  async function bobTalksTo(caller: ReturnType<typeof queuedCaller>) {
+    await hotline.records.enqueue(caller);
+    await logIn(BOB, 'Bob (tier1, tier2)');
+    await page.getByLabel(/Available/).check();
+    await status('You are available');
+    await page.getByRole('button', { name: /Take next caller/ }).click();
+    await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
+    await callState('Ringing');
+    await agentAnswers(caller.callSid);
+    await callState('Connected');
+  }
+
+  it('Bob logs in, sees the waiting caller, takes them, sees their context and the call ring then connect, and wraps up', async () => {
+    const caller = queuedCaller({ from: '+8613800000001', intent: 'transaction.failed' });
+    await hotline.records.enqueue(caller);
+
+    await logIn(BOB, 'Bob (tier1, tier2)');
     const row = page.locator(`tr[data-call-sid="${caller.callSid}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('+86*****0001');
@@ -63,15 +97,169 @@ describe('agent console in a real browser', () => {
     expect(await page.locator('dd[data-field="walletId"]').textContent()).toBe('W-0001');
     expect(await page.locator('dd[data-field="subject"]').textContent()).toBe('transaction TX-20261125-0042');
     await row.waitFor({ state: 'detached' });
-    expect(await hotline.store.queue.owner(caller.callSid)).toBe('bob');
+    expect(await hotline.records.get(caller.callSid)).toMatchObject({ state: 'offered', agentId: 'bob' });
+
+    // Ringing: nothing to escalate or wrap up yet. The agent's phone answers: connected.
+    await callState('Ringing');
+    expect(await page.locator('#wrapup-submit').isDisabled()).toBe(true);
+    expect(await page.locator('#escalate-submit').isDisabled()).toBe(true);
+    await agentAnswers(caller.callSid);
+    await callState('Connected');
+    expect(await page.locator('#wrapup-submit').isEnabled()).toBe(true);
+    expect(await page.locator('#escalate-submit').isEnabled()).toBe(true);
 
     await page.locator('#wrapup-note').fill('Explained the failed transfer; retried successfully');
     await page.getByRole('button', { name: /Wrap up & send survey/ }).click();
     await status('Wrapped up');
     await page.locator('#call-section').waitFor({ state: 'hidden' });
 
-    const outcome = await new StoreCallOutcomes(hotline.store.values).get(caller.callSid);
-    expect(outcome?.wrapUp).toMatchObject({ agentId: 'bob', resolved: true, note: 'Explained the failed transfer; retried successfully' });
+    expect(await hotline.records.get(caller.callSid)).toMatchObject({
+      state: 'closed',
+      wrapUp: { agentId: 'bob', resolved: true, note: 'Explained the failed transfer; retried successfully' },
+    });
+  });
+
+  it('keeps a call that ended on screen, also after a reload, until it is wrapped up', async () => {
+    const caller = queuedCaller();
+    await bobTalksTo(caller);
+
+    await hotline.records.callerHungUp(caller.callSid);
+    await callState('Call ended');
+    expect(await page.locator('#call-state').textContent()).toMatch(/the caller hung up/);
+    expect(await page.locator('#call-state').textContent()).toMatch(/Wrap-up still due/);
+    expect(await page.locator('#call-section').isVisible()).toBe(true);
+    expect(await page.locator('#escalate-submit').isDisabled()).toBe(true);
+    expect(await page.locator('#wrapup-submit').isEnabled()).toBe(true);
+
+    // Still there a while later, and after a reload.
+    await sleep(2500);
+    expect(await page.locator('#call-section').isVisible()).toBe(true);
+    await page.reload();
+    await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
+    await callState('Call ended');
+
+    await page.locator('#wrapup-note').fill('Caller hung up while I checked the transfer');
+    await page.getByLabel(/Resolved/).uncheck();
+    await page.getByRole('button', { name: /Wrap up/ }).click();
+    await status('Wrapped up');
+    await page.locator('#call-section').waitFor({ state: 'hidden' });
+    expect(await hotline.records.get(caller.callSid)).toMatchObject({
+      state: 'closed',
+      endReason: 'caller-hung-up',
+      wrapUp: { agentId: 'bob', resolved: false, note: 'Caller hung up while I checked the transfer' },
+    });
+  });
+
+  it('shows the call of a console opened during it, from the event stream', async () => {
+    const caller = queuedCaller();
+    await hotline.records.enqueue(caller);
+    await hotline.store.availability.set('bob', true);
+    const claim = await hotline.app.inject({ method: 'POST', url: '/agent/claims', headers: { authorization: `Bearer ${BOB}` } });
+    expect(claim.json().callSid).toBe(caller.callSid);
+    await agentAnswers(caller.callSid);
+
+    await logIn(BOB, 'Bob (tier1, tier2)');
+    await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
+    await callState('Connected');
+  });
+
+  it('escalates a connected caller to tier 2 with a note', async () => {
+    const caller = queuedCaller();
+    await bobTalksTo(caller);
+    await page.locator('#escalate-note').fill('Disputes a 5,000 CNY transfer');
+    await page.getByRole('button', { name: /Escalate/ }).click();
+    await status('Escalated to tier 2');
+    await page.locator('#call-section').waitFor({ state: 'hidden' });
+    expect(await hotline.records.get(caller.callSid)).toMatchObject({ state: 'waiting', queue: 'tier2', note: 'Disputes a 5,000 CNY transfer' });
+    await page.locator(`tr[data-call-sid="${caller.callSid}"]`).waitFor();
+  });
+
+  it('takes a call that rang out off the screen and says the caller went back to the queue', async () => {
+    const caller = queuedCaller();
+    await hotline.records.enqueue(caller);
+    await logIn(BOB, 'Bob (tier1, tier2)');
+    await page.getByLabel(/Available/).check();
+    await status('You are available');
+    await page.getByRole('button', { name: /Take next caller/ }).click();
+    await callState('Ringing');
+    const record = await hotline.records.get(caller.callSid);
+    expect((await hotline.records.bridgeFailed(caller.callSid, record!.token!, false)).kind).toBe('done');
+    await status('went back to the queue');
+    await page.locator('#call-section').waitFor({ state: 'hidden' });
+    await page.locator(`tr[data-call-sid="${caller.callSid}"]`).waitFor();
+  });
+
+  it('takes the queues from the event stream, not by polling', async () => {
+    await logIn(BOB, 'Bob (tier1, tier2)');
+    await page.locator('#queues caption', { hasText: 'Tier 1' }).waitFor();
+    const afterStart = queuePolls.length;
+    // A logged-in console would have polled at least twice in this time.
+    await sleep(4500);
+    expect(queuePolls).toHaveLength(afterStart);
+
+    const caller = queuedCaller();
+    await hotline.records.enqueue(caller);
+    await page.locator(`tr[data-call-sid="${caller.callSid}"]`).waitFor();
+    await hotline.records.callerHungUp(caller.callSid);
+    await page.locator(`tr[data-call-sid="${caller.callSid}"]`).waitFor({ state: 'detached' });
+    expect(queuePolls).toHaveLength(afterStart);
+  });
+
+  it('polls every 2 s while the event stream fails, and goes back to the stream when it works again', async () => {
+    let refusing = true;
+    await page.route('**/agent/events**', (route) => (refusing ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
+    await logIn(BOB, 'Bob (tier1, tier2)');
+    const caller = queuedCaller();
+    await hotline.records.enqueue(caller);
+    await page.locator(`tr[data-call-sid="${caller.callSid}"]`).waitFor({ timeout: 5000 });
+    const polled = queuePolls.length;
+    await sleep(4500);
+    expect(queuePolls.length).toBeGreaterThanOrEqual(polled + 2);
+
+    refusing = false;
+    const streamed = page.waitForRequest((request) => new URL(request.url()).pathname === '/agent/events', { timeout: 10_000 });
+    await streamed;
+    await sleep(1000);
+    const settled = queuePolls.length;
+    await sleep(4500);
+    expect(queuePolls).toHaveLength(settled);
+    const next = queuedCaller();
+    await hotline.records.enqueue(next);
+    await page.locator(`tr[data-call-sid="${next.callSid}"]`).waitFor();
+  }, 40_000);
+
+  it('clears the token, the caller context and the queues on logout', async () => {
+    const caller = queuedCaller();
+    const waiting = queuedCaller({ from: '+8613800000007' });
+    await bobTalksTo(caller);
+    await hotline.records.enqueue(waiting);
+    await page.locator(`tr[data-call-sid="${waiting.callSid}"]`).waitFor();
+
+    await page.getByRole('button', { name: /Log out/ }).click();
+    await status('Logged out');
+    expect(await page.getByLabel(/Agent token/).isVisible()).toBe(true);
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual([]);
+    expect(await page.locator('#call-context').textContent()).toBe('');
+    expect(await page.locator('#call-section').isHidden()).toBe(true);
+    expect(await page.locator('#queues').textContent()).toBe('');
+    expect(await page.locator('#agent-name').textContent()).toBe('');
+    expect(await page.content()).not.toContain(caller.callSid);
+    expect(await page.content()).not.toContain(waiting.callSid);
+
+    // Nothing comes back by itself: no stream, no polling, and a reload stays logged out.
+    const polls = queuePolls.length;
+    await hotline.records.enqueue(queuedCaller());
+    await sleep(2500);
+    expect(queuePolls).toHaveLength(polls);
+    expect(await page.locator('#queues').textContent()).toBe('');
+    await page.reload();
+    expect(await page.getByLabel(/Agent token/).isVisible()).toBe(true);
+
+    // Alice, on the same browser, sees nothing of Bob's call.
+    await logIn(ALICE, 'Alice (tier1)');
+    await page.locator(`tr[data-call-sid="${waiting.callSid}"]`).waitFor();
+    expect(await page.locator('#call-section').isHidden()).toBe(true);
+    expect(await page.content()).not.toContain(caller.callSid);
   });
 
   it('renders the OpenAPI document in Swagger UI at /docs', async () => {

@@ -23,6 +23,11 @@ const MAX_ATTEMPTS = 50;
 /** How much further down the queue each contended attempt of a claim may look, and the most. */
 const CLAIM_SPREAD = 8;
 const MAX_CLAIM_SPREAD = 64;
+/**
+ * A claim's lost round is always another claim's success (never a livelock), so this bound only
+ * guards against a bug: with the spread, a crowd of claimants settles in a few rounds.
+ */
+const MAX_CLAIM_ATTEMPTS = 1000;
 
 /**
  * The hand-off records as the rest of the app uses them: each method is one step of the
@@ -77,7 +82,7 @@ export class HandoffRecords {
    */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     const token = randomUUID();
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
       const within = attempt === 0 ? 1 : Math.min(attempt * CLAIM_SPREAD, MAX_CLAIM_SPREAD);
@@ -105,7 +110,7 @@ export class HandoffRecords {
       if (outcome === 'applied') return { kind: 'claimed', record: step.record, token, waitedMs: Math.max(0, now - stored.record.waitingSince) };
       if (outcome === 'agent-busy') return { kind: 'busy', callSid: await this.store.heldBy(agentId) };
     }
-    throw new Error(`claim for ${agentId} lost ${MAX_ATTEMPTS} races in a row`);
+    throw new Error(`claim for ${agentId} lost ${MAX_CLAIM_ATTEMPTS} races in a row`);
   }
 
   answered(callSid: string, token: string): Promise<StepResult> {
