@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the webhook benchmark (scripts/bench/webhooks.ts) and the human-queue benchmark
+ * `npm run bench`: the webhook benchmark (scripts/bench/webhooks.ts) and the hand-off benchmark
  * (scripts/bench-queue.ts), both against the Redis at REDIS_URL (default redis://127.0.0.1:6379)
  * under their own key prefixes, deleted afterwards. Prints the figures next to their targets with
  * PASS or MISS, and writes them to bench-results.json (not committed).

@@ -1,9 +1,6 @@
 /**
- * SUPERSEDED by src/waiting/ (issue 12): wait-estimator.ts is the model, wait-samples.ts the rule
- * for which answers count. Kept unchanged while memory-human-queue.ts / redis-human-queue.ts and
- * their contract tests still call it; delete it with HumanQueue.recordWait/estimatedWaitMs.
- *
- * Estimated wait time from recent real waits (SPEC §4).
+ * The estimate the hotline used before src/handoff/waiting-room/ (issue 12), kept only so that the
+ * accuracy bench (wait-accuracy.ts) can print both side by side.
  *
  * Per queue we keep the last WAIT_SAMPLES_KEPT waits of callers connected to an agent, each with
  * the time it was recorded. From them:

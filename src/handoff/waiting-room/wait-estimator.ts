@@ -1,8 +1,8 @@
 import { DEFAULT_WINDOW_MS, type WaitSample } from './wait-samples';
 
 /**
- * Estimated wait for position p of a queue (SPEC §4, issue 12). Replaces src/queue/estimated-wait.ts,
- * whose "min(mean wait, spacing of the last 50 answers)" took a burst's spacing for the queue's
+ * Estimated wait for position p of a queue (SPEC §4, issue 12). Replaces the previous model (kept in
+ * scripts/bench/previous-wait-model.ts for the accuracy bench), whose "min(mean wait, spacing of the last 50 answers)" took a burst's spacing for the queue's
  * pace and counted overnight callbacks as waits.
  *
  * A queue moves one place per answer, so what is left for the caller at position p is p answers:
