@@ -35,6 +35,8 @@ const MAX_CLAIM_ATTEMPTS = 1000;
  * another instance changed the record first. A refused step changes nothing.
  */
 export class HandoffRecords {
+  private claimsInFlight = 0;
+
   constructor(
     private readonly store: HandoffStore,
     readonly rules: HandoffRules,
@@ -76,16 +78,27 @@ export class HandoffRecords {
   /**
    * Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call.
    * Agents claiming at the same moment contend for the head; each attempt that lost widens the
-   * choice to a random one of the first few (8 more each time, at most 64), so a crowd of claims
-   * settles in a few rounds instead of one winner per round (the order bends only among callers
-   * being taken at that moment).
+   * choice to a random one of the first few (8 more each time, at most 64), and claims running
+   * together on one instance spread over as many callers as there are claims, so a crowd settles
+   * in a round or two instead of one winner per round. A lone claim always takes the head; the
+   * order bends only among callers being taken at the same moment.
    */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
+    this.claimsInFlight += 1;
+    try {
+      return await this.claimOnce(agentId, queues);
+    } finally {
+      this.claimsInFlight -= 1;
+    }
+  }
+
+  private async claimOnce(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     const token = randomUUID();
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
-      const within = attempt === 0 ? 1 : Math.min(attempt * CLAIM_SPREAD, MAX_CLAIM_SPREAD);
+      // Claims running together on this instance would all pick the head: they spread at once.
+      const within = Math.min(Math.max(attempt * CLAIM_SPREAD, this.claimsInFlight, 1), MAX_CLAIM_SPREAD);
       const heads = await this.store.heads(queues, within);
       const index = heads.findIndex((members) => members.length > 0);
       if (index < 0) return { kind: 'nobody-waiting' };

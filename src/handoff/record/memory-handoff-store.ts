@@ -38,15 +38,15 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   async heldBy(agentId: string): Promise<string | null> {
-    const held = this.agents.get(agentId);
-    return held && held.expiresAt > this.clock.now() ? held.callSid : null;
+    return this.holder(agentId);
   }
 
+  /** Atomic: runs to completion without awaiting, like the Lua script it twins. */
   async apply(plan: Plan): Promise<ApplyOutcome> {
     const held = this.live(plan.callSid);
     if (held?.steps.includes(plan.stepId)) return 'duplicate';
     if (plan.expectRev === null ? held !== undefined : held?.rev !== plan.expectRev) return 'stale';
-    if (plan.agent?.op === 'claim' && (await this.heldBy(plan.agent.agentId)) !== null) return 'agent-busy';
+    if (plan.agent?.op === 'claim' && this.holder(plan.agent.agentId) !== null) return 'agent-busy';
     if (plan.head) {
       const rank = this.index(plan.head.queue).rank(plan.callSid);
       if (rank < 0 || rank >= plan.head.within) return 'not-head';
@@ -113,6 +113,15 @@ export class MemoryHandoffStore implements HandoffStore {
 
   async figures(kind: FigureKind, queue: Tier): Promise<string[]> {
     return [...(this.figureLists.get(`${kind}:${queue}`) ?? [])];
+  }
+
+  /**
+   * Synchronous on purpose: `apply` is atomic only because nothing in it awaits (another step
+   * would run in between, as two claims of one agent did when this was awaited).
+   */
+  private holder(agentId: string): string | null {
+    const held = this.agents.get(agentId);
+    return held && held.expiresAt > this.clock.now() ? held.callSid : null;
   }
 
   /** A record past its TTL is gone, as in Redis. */
