@@ -35,7 +35,8 @@ const MAX_CLAIM_ATTEMPTS = 1000;
  * another instance changed the record first. A refused step changes nothing.
  */
 export class HandoffRecords {
-  private claimsInFlight = 0;
+  /** Agents with a claim running on this instance, and how many each. */
+  private readonly claimants = new Map<string, number>();
 
   constructor(
     private readonly store: HandoffStore,
@@ -78,17 +79,19 @@ export class HandoffRecords {
   /**
    * Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call.
    * Agents claiming at the same moment contend for the head; each attempt that lost widens the
-   * choice to a random one of the first few (8 more each time, at most 64), and claims running
-   * together on one instance spread over as many callers as there are claims, so a crowd settles
+   * choice to a random one of the first few (8 more each time, at most 64), and agents claiming
+   * together on one instance spread over as many callers as there are agents, so a crowd settles
    * in a round or two instead of one winner per round. A lone claim always takes the head; the
    * order bends only among callers being taken at the same moment.
    */
   async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
-    this.claimsInFlight += 1;
+    this.claimants.set(agentId, (this.claimants.get(agentId) ?? 0) + 1);
     try {
       return await this.claimOnce(agentId, queues);
     } finally {
-      this.claimsInFlight -= 1;
+      const left = (this.claimants.get(agentId) ?? 1) - 1;
+      if (left > 0) this.claimants.set(agentId, left);
+      else this.claimants.delete(agentId);
     }
   }
 
@@ -97,8 +100,9 @@ export class HandoffRecords {
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const held = await this.store.heldBy(agentId);
       if (held !== null) return { kind: 'busy', callSid: held };
-      // Claims running together on this instance would all pick the head: they spread at once.
-      const within = Math.min(Math.max(attempt * CLAIM_SPREAD, this.claimsInFlight, 1), MAX_CLAIM_SPREAD);
+      // Agents claiming together on this instance would all pick the head: they spread at once.
+      // (One agent's double click is one claimant: it still takes the head.)
+      const within = Math.min(Math.max(attempt * CLAIM_SPREAD, this.claimants.size, 1), MAX_CLAIM_SPREAD);
       const heads = await this.store.heads(queues, within);
       const index = heads.findIndex((members) => members.length > 0);
       if (index < 0) return { kind: 'nobody-waiting' };
