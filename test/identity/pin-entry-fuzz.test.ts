@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { logCapture } from '../support/log-capture';
 import fc from 'fast-check';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { prompt } from '../support/test-app';
@@ -73,16 +73,6 @@ function posted(keys: string, raw: boolean): Record<string, string> {
   return { Digits: digits };
 }
 
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: (from = 0) => lines.slice(from).join(''), count: () => lines.length };
-}
 
 /** A digit run standing alone (not part of a longer number such as a timestamp), after removing CallSids' hex. */
 const standalone = (text: string, digits: string) =>

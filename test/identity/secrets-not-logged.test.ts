@@ -1,18 +1,7 @@
-import { Writable } from 'node:stream';
+import { logCapture } from '../support/log-capture';
 import { prompt } from '../support/test-app';
 import { startIdentityHotline, WALLETS } from './support/identity-hotline';
 
-/** Collects every log line the app writes. */
-function logCapture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => lines.join('') };
-}
 
 describe('secrets never reach the logs', () => {
   it('a whole L2 call at debug level logs neither the PIN, nor the one-time code, nor the caller number', async () => {
