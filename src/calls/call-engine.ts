@@ -14,7 +14,7 @@ import type { CallSession } from './call-session';
 import type { CallsToday } from './calls-today';
 import type { EffectRegistry } from './effects';
 import type { HandoffDesk } from './handoff-desk';
-import { currentMeta, type MenuAction } from './menu-runner';
+import { currentMeta } from './menu-runner';
 import { MenuSteps, type Turn } from './menu-steps';
 import { restingAnswer } from './resting-prompt';
 import { SessionKeeper, type OpenCall } from './session-keeper';
@@ -86,7 +86,7 @@ export class CallEngine {
 
   /** Starts the call (or restarts it after unreadable data) at the entry menu. */
   private async begin(call: CallIdentity, revision: number, speech: Speech[], log: CallLog): Promise<Answer> {
-    const begun: { call: OpenCall; actions: MenuAction[] } = this.keeper.begin(call, revision);
+    const begun = this.keeper.begin(call, revision);
     const turn = MenuSteps.turn(begun.call.session, begun.call.snapshot, revision, log);
     turn.speech.push(...speech);
     await this.steps.started(turn, begun.actions);

@@ -43,7 +43,6 @@ const sessionSchema = z.object({
 });
 
 export type CallSession = z.infer<typeof sessionSchema>;
-export type CallPhase = CallSession['phase'];
 
 export function encodeSession(session: CallSession): string {
   return JSON.stringify(session);

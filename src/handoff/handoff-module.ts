@@ -152,9 +152,6 @@ export type HandoffModule = ReturnType<typeof createHandoffModule>;
 /** Agents serving `queue` now: available, or busy with a call (wait-announcer.ts). */
 async function agentsServing(queue: Tier, agents: AgentDirectory, store: HandoffStores, records: HandoffRecords): Promise<number> {
   const all = agents.list();
-  const [available, held] = await Promise.all([
-    store.availability.listAvailable(),
-    Promise.all(all.map(async (agent) => ((await records.heldBy(agent.id)) === null ? [] : [agent.id]))),
-  ]);
-  return countAgentsServing(queue, all, available, held.flat());
+  const [available, busy] = await Promise.all([store.availability.listAvailable(), records.holding(all.map((agent) => agent.id))]);
+  return countAgentsServing(queue, all, available, busy);
 }

@@ -96,8 +96,6 @@ export const handoffRecordSchema = handoffEntrySchema.extend({
   surveyStarted: z.boolean(),
   wrapUp: wrapUpSchema.optional(),
   survey: z.number().int().min(1).max(5).optional(),
-  /** The outbound leg of a callback, whose webhooks carry its own CallSid. */
-  legSid: z.string().optional(),
 });
 export type HandoffRecord = z.infer<typeof handoffRecordSchema>;
 
@@ -109,8 +107,6 @@ export interface StoredRecord {
 
 /** States in which an agent holds the call (one at a time). */
 export const HELD_STATES: ReadonlySet<HandoffState> = new Set(['offered', 'callback-dialling', 'connected']);
-/** States in which the caller has a place in a queue. */
-export const QUEUED_STATES: ReadonlySet<HandoffState> = new Set(['waiting', 'callback-waiting']);
 
 export function encodeRecord(record: HandoffRecord): string {
   return JSON.stringify(record);

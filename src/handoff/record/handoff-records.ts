@@ -49,6 +49,10 @@ export class HandoffRecords {
     return this.store.heldBy(agentId);
   }
 
+  holding(agentIds: readonly string[]): Promise<string[]> {
+    return this.store.holding(agentIds);
+  }
+
   async get(callSid: string): Promise<HandoffRecord | null> {
     return (await this.store.read(callSid))?.record ?? null;
   }

@@ -24,6 +24,8 @@ export interface HandoffStore {
   heads(queues: readonly Tier[], count: number): Promise<string[][]>;
   /** The call an agent holds (offered, dialling or connected), or null. */
   heldBy(agentId: string): Promise<string | null>;
+  /** The agents among `agentIds` who hold a call, in one read (the wait estimate counts busy agents). */
+  holding(agentIds: readonly string[]): Promise<string[]>;
   apply(plan: Plan): Promise<ApplyOutcome>;
   /** Members of a timer index due at or before `upTo`, oldest first. */
   due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]>;

@@ -41,6 +41,10 @@ export class MemoryHandoffStore implements HandoffStore {
     return this.holder(agentId);
   }
 
+  async holding(agentIds: readonly string[]): Promise<string[]> {
+    return agentIds.filter((agentId) => this.holder(agentId) !== null);
+  }
+
   /** Atomic: runs to completion without awaiting, like the Lua script it twins. */
   async apply(plan: Plan): Promise<ApplyOutcome> {
     const held = this.live(plan.callSid);

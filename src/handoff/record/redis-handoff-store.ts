@@ -66,6 +66,12 @@ export class RedisHandoffStore implements HandoffStore {
     return this.redis.get(this.keys.agent(agentId));
   }
 
+  async holding(agentIds: readonly string[]): Promise<string[]> {
+    if (agentIds.length === 0) return [];
+    const held = await this.redis.mget(...agentIds.map((agentId) => this.keys.agent(agentId)));
+    return agentIds.filter((_, index) => held[index] !== null);
+  }
+
   async apply(plan: Plan): Promise<ApplyOutcome> {
     const indexKey = (name: IndexName) => INDEX_NAMES.indexOf(name) + 3;
     const spec = {

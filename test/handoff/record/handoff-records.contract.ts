@@ -176,6 +176,14 @@ export function handoffRecordContract(name: string, open: () => Promise<StoreUnd
       expect(await under.store.depth('tier1')).toBe(1);
     });
 
+    it('tells in one read which agents hold a call', async () => {
+      for (let i = 0; i < 3; i++) await records.enqueue(entry());
+      await records.claim('alice', ['tier1']);
+      await records.claim('bob', ['tier1']);
+      expect(await under.store.holding(['alice', 'bob', 'carol'])).toEqual(['alice', 'bob']);
+      expect(await under.store.holding([])).toEqual([]);
+    });
+
     it('concurrent claims by one agent: exactly one caller, the others busy', async () => {
       for (let i = 0; i < 5; i++) await records.enqueue(entry());
       const results = await Promise.all(Array.from({ length: 8 }, () => records.claim('alice', ['tier1'])));

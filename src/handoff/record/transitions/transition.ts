@@ -1,4 +1,3 @@
-import type { Tier } from '../../../../flows/vocabulary';
 import type { IndexName, Plan } from '../handoff-plan';
 import type { HandoffRecord, HandoffState, StoredRecord } from '../handoff-record';
 
@@ -46,5 +45,3 @@ export function without<K extends keyof HandoffRecord>(record: HandoffRecord, ..
   for (const key of keys) delete copy[key];
   return copy;
 }
-
-export const queueIndex = (queue: Tier): IndexName => queue;
