@@ -64,7 +64,7 @@ export class AgentWork {
       // SPEC §4.1: a refusal for good closes the record; anything else puts the caller back in line.
       const { terminal, code } = classifyTwilioError(error);
       const failed = await records.bridgeFailed(callSid, result.token, terminal);
-      if (failed.kind === 'done' && failed.record.endReason === 'callback-failed') await this.deps.callbackFailures.notify(failed.record);
+      await this.deps.callbackFailures.afterStep(failed);
       log.error({ err: error, callSid, agentId: agent.id, twilioCode: code, terminal }, 'bridge to agent failed');
       return { kind: 'bridge-failed', terminal };
     }

@@ -26,12 +26,10 @@ export class CallEnded {
     if (record.state === 'callback-dialling' && record.token) {
       const failed = await this.records.bridgeFailed(queuedCallSid, record.token, false);
       this.log.info({ callSid: queuedCallSid, status }, 'callback leg ended before an agent was connected');
-      if (failed.kind === 'done' && failed.record.state === 'closed') await this.callbackFailures.notify(failed.record);
+      await this.callbackFailures.afterStep(failed);
       return;
     }
-    if (record.state === 'connected') {
-      const ended = await this.records.callerHungUp(queuedCallSid);
-      if (ended.kind === 'done') await this.waitingRoom.conversationEnded(ended.before, ended.record);
-    }
+    // The callback's leg was the conversation: it ends as the caller's own call would.
+    if (record.state === 'connected') await this.waitingRoom.hungUp(queuedCallSid);
   }
 }

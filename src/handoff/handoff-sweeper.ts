@@ -54,7 +54,7 @@ export class HandoffSweeper {
       const { rules } = records;
       const now = clock.now();
       const lapsed = done(await records.dueSteps('leases', now, BATCH, (stored) => leaseLapsed(stored, now, rules, randomUUID())));
-      for (const result of lapsed) if (result.record.state === 'closed') await this.callbackFailures.notify(result.record);
+      for (const result of lapsed) await this.callbackFailures.afterStep(result);
       const ghosts = await this.reapGhosts(now);
       const due = done(await records.dueSteps('retries', now, BATCH, (stored) => callbackDue(stored, now, randomUUID())));
       const expired = done(await records.dueSteps('expiries', now, BATCH, (stored) => callbackExpired(stored, now, randomUUID())));

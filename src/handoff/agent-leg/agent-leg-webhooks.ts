@@ -99,13 +99,10 @@ export class AgentLegWebhooks {
       this.deps.log.warn({ callSid, agentId }, 'agent did not answer; marked away');
     }
     const failed = await records.bridgeFailed(callSid, token, false);
+    await this.deps.callbackFailures.afterStep(failed);
     const after = failed.kind === 'done' ? failed.record : await records.get(callSid);
-    const isCallbackLeg = legSid !== callSid;
-    if (after?.state === 'closed' && after.endReason === 'callback-failed') {
-      await this.deps.callbackFailures.notify(after);
-      return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
-    }
-    if (isCallbackLeg) return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
+    // A callback's own leg: the caller is told we will try again (or, after the last try, by SMS).
+    if (legSid !== callSid) return answer(language, [{ key: 'agent.callbackMissed' }], { kind: 'hangup' });
     if (after?.state === 'waiting') return answer(language, [{ key: 'queue.requeued' }], { kind: 'enqueue', queue: after.queue });
     return lost(language);
   }

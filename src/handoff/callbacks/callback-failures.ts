@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { PromptCatalogue } from '../../prompts/prompt-catalogue';
 import type { TwilioGateway } from '../../twilio/twilio-gateway';
 import type { HandoffRecord } from '../record/handoff-record';
+import type { StepResult } from '../record/handoff-records';
 
 /**
  * A callback that could not reach the caller after CALLBACK_ATTEMPTS dials (or whose number
@@ -14,7 +15,14 @@ export class CallbackFailures {
     private readonly log: Logger,
   ) {}
 
-  async notify(record: HandoffRecord): Promise<void> {
+  /** After any step of the agent leg: tells the caller if this very step gave up on their callback. */
+  async afterStep(result: StepResult): Promise<void> {
+    if (result.kind === 'done' && result.before.state !== 'closed' && result.record.endReason === 'callback-failed') {
+      await this.notify(result.record);
+    }
+  }
+
+  private async notify(record: HandoffRecord): Promise<void> {
     if (!record.dialable) return;
     try {
       const body = this.catalogue.render(record.language, 'sms.callbackFailed');
