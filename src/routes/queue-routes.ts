@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { Language } from '../config';
 import type { HandoffModule } from '../handoff/handoff-module';
 import { answer, type Answer, type Delivery } from '../twilio/answer';
@@ -35,6 +36,13 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
     return response.type('text/xml; charset=utf-8').send(xml);
   }
 
+  /** The posted fields and the query the server wrote into the URL; null once a 4xx is answered. */
+  function fieldsAndQuery<B extends z.ZodType, Q extends z.ZodType>(bodySchema: B, querySchema: Q, request: FastifyRequest, response: FastifyReply) {
+    const body = parseWebhook(bodySchema, request.body, request, response);
+    const query = body && parseWebhook(querySchema, request.query, request, response);
+    return body && query ? { body, query } : null;
+  }
+
   /** When the hand-off cannot hold the caller: a person on the overflow line, or an apology. */
   const lost = (language: Language): Answer =>
     options.overflowNumber
@@ -65,16 +73,16 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
   });
 
   app.post('/voice/agent/answered', async (request, response) => {
-    const body = parseWebhook(callFields, request.body, request, response);
-    const query = body && parseWebhook(agentLegQuery, request.query, request, response);
-    if (!query) return response;
+    const parsed = fieldsAndQuery(callFields, agentLegQuery, request, response);
+    if (!parsed) return response;
+    const { query } = parsed;
     return reply(request, response, 'webhook', () => handoff.agentLeg.agentAnswered(query.call, query.agent, query.token, query.waited), connectAnyway);
   });
 
   app.post('/voice/agent/dial-ended', async (request, response) => {
-    const body = parseWebhook(dialEndedFields, request.body, request, response);
-    const query = body && parseWebhook(agentLegQuery, request.query, request, response);
-    if (!body || !query) return response;
+    const parsed = fieldsAndQuery(dialEndedFields, agentLegQuery, request, response);
+    if (!parsed) return response;
+    const { body, query } = parsed;
     return reply(
       request,
       response,
@@ -90,9 +98,9 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
   });
 
   app.post('/voice/survey', async (request, response) => {
-    const body = parseWebhook(gatherFields, request.body, request, response);
-    const query = body && parseWebhook(surveyQuery, request.query, request, response);
-    if (!body || !query) return response;
+    const parsed = fieldsAndQuery(gatherFields, surveyQuery, request, response);
+    if (!parsed) return response;
+    const { body, query } = parsed;
     return reply(
       request,
       response,
