@@ -21,6 +21,7 @@ import { loggingHandoffEvents } from './handoff/handoff-events';
 import { createHandoffModule } from './handoff/handoff-module';
 import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
+import { securityEvents, type SecurityEvents } from './security/security-events';
 import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -57,6 +58,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
   const metrics = new HotlineMetrics(deps.store.handoffs);
+  const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);
 
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     renderer,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
+    security,
     defaultLanguage: config.defaultLanguage,
     overflowNumber: config.overflowNumber,
     onCallEnded: async (callSid, status) => {
@@ -111,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     renderer,
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
+    security,
     defaultLanguage: config.defaultLanguage,
     overflowNumber: config.overflowNumber,
   });

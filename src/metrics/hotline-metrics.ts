@@ -3,6 +3,7 @@ import type { CallEvents } from '../calls/call-events';
 import type { HandoffEvents } from '../handoff/handoff-events';
 import { TIERS, type Tier } from '../../flows/vocabulary';
 import type { HandoffStore } from '../handoff/record/handoff-store';
+import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../security/security-events';
 
 /**
  * The contact centre's numbers for Prometheus (`GET /metrics`). One registry per app, so two
@@ -63,8 +64,17 @@ export class HotlineMetrics {
     registers: [this.registry],
   });
 
+  readonly securityEvents = new Counter({
+    name: 'hotline_security_events_total',
+    help: 'Security events: lockouts, velocity and SMS refusals, signature failures, demo tokens, failed agent logins',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
   constructor(queue?: Pick<HandoffStore, 'depth'>) {
     collectDefaultMetrics({ register: this.registry });
+    // Every kind is exported from the start, so an alert on a rate sees 0 rather than nothing.
+    for (const kind of SECURITY_EVENT_KINDS) this.securityEvents.inc({ kind }, 0);
     if (queue) {
       // Read at scrape time from the shared queue, so every instance reports the same depth.
       new Gauge({
@@ -78,6 +88,10 @@ export class HotlineMetrics {
         },
       });
     }
+  }
+
+  countSecurityEvent(kind: SecurityEventKind): void {
+    this.securityEvents.inc({ kind });
   }
 
   /** The engine's events, counted. */

@@ -4,6 +4,7 @@ import type { Language } from '../config';
 import type { HandoffModule } from '../handoff/handoff-module';
 import { answer, type Answer, type Delivery } from '../twilio/answer';
 import { acceptTwilioWebhooks, parseWebhook } from '../twilio/twilio-webhooks';
+import type { SecurityEvents } from '../security/security-events';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import { agentLegQuery, callFields, dialEndedFields, gatherFields, queueLeftFields, surveyQuery } from '../twilio/webhook-bodies';
 
@@ -14,6 +15,8 @@ export interface QueueRoutesOptions {
   authToken: string;
   defaultLanguage: Language;
   overflowNumber: string | undefined;
+  /** Signature failures are security events (SPEC §3). */
+  security?: SecurityEvents;
 }
 
 /**

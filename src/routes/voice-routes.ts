@@ -4,6 +4,7 @@ import type { CallEngine } from '../calls/call-engine';
 import type { CallIdentity, CallerInput } from '../calls/call-input';
 import type { Language } from '../config';
 import { answer as answerWith, type Answer } from '../twilio/answer';
+import type { SecurityEvents } from '../security/security-events';
 import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import { acceptTwilioWebhooks, parseWebhook } from '../twilio/twilio-webhooks';
 import { attemptQuery, callFields, gatherFields, revisionQuery, statusFields, UNREADABLE_SPEECH } from '../twilio/webhook-bodies';
@@ -15,6 +16,8 @@ export interface VoiceRoutesOptions {
   authToken: string;
   defaultLanguage: Language;
   overflowNumber?: string;
+  /** Signature failures are security events (SPEC §3). */
+  security?: SecurityEvents;
   /** Told of every ended call that went towards an agent, so a waiting caller leaves the queue at once. */
   onCallEnded?: (callSid: string, status: string) => Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
+import type { SecurityEvents } from '../security/security-events';
 
 /**
  * Rejects any webhook that Twilio did not sign for the URL it called. The URL is rebuilt from
@@ -7,7 +8,7 @@ import twilio from 'twilio';
  * and the signature covers every posted field, not a parsed subset. There is no way to turn this
  * off: the simulator and the tests sign their requests.
  */
-export function twilioSignatureCheck(publicBaseUrl: string, authToken: string) {
+export function twilioSignatureCheck(publicBaseUrl: string, authToken: string, security?: SecurityEvents) {
   return async function checkSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const contentType = request.headers['content-type'] ?? '';
     if (!contentType.startsWith('application/x-www-form-urlencoded')) {
@@ -20,7 +21,8 @@ export function twilioSignatureCheck(publicBaseUrl: string, authToken: string) {
       typeof signature === 'string' &&
       twilio.validateRequest(authToken, signature, publicBaseUrl + request.url, params);
     if (!valid) {
-      request.log.warn('webhook with a missing or wrong Twilio signature rejected');
+      const callSid = typeof params['CallSid'] === 'string' ? params['CallSid'] : undefined;
+      security?.record('signature-failure', { ...(callSid ? { callSid } : {}), url: request.url.split('?')[0] ?? '' });
       await reply.code(403).send({ error: 'invalid Twilio signature' });
     }
   };

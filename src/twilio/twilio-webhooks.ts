@@ -1,15 +1,19 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { SecurityEvents } from '../security/security-events';
 import { twilioSignatureCheck } from './signature-check';
 
 /**
  * Makes an encapsulated plugin a context of Twilio webhooks: form bodies, and the signature
  * check on every one of its routes (before any schema could strip a field).
  */
-export async function acceptTwilioWebhooks(app: FastifyInstance, options: { publicBaseUrl: string; authToken: string }): Promise<void> {
+export async function acceptTwilioWebhooks(
+  app: FastifyInstance,
+  options: { publicBaseUrl: string; authToken: string; security?: SecurityEvents },
+): Promise<void> {
   await app.register(formbody);
-  app.addHook('preValidation', twilioSignatureCheck(options.publicBaseUrl, options.authToken));
+  app.addHook('preValidation', twilioSignatureCheck(options.publicBaseUrl, options.authToken, options.security));
 }
 
 /**

@@ -96,6 +96,19 @@ describe('every webhook must carry a valid X-Twilio-Signature', () => {
     });
   });
 
+  it('each refusal is a security event in /metrics (hotline_security_events_total{kind="signature-failure"})', async () => {
+    const count = async () => {
+      const metrics = await hotline.app.inject({ method: 'GET', url: '/metrics' });
+      const line = /hotline_security_events_total\{kind="signature-failure"\} (\d+)/.exec(metrics.body);
+      return Number(line?.[1]);
+    };
+    const before = await count();
+    const callSid = newCallSid();
+    const response = await post('/voice/incoming', twilioParams(callSid), 'bm90IGEgc2lnbmF0dXJl');
+    expect(response.statusCode).toBe(403);
+    expect(await count()).toBe(before + 1);
+  });
+
   it('a valid signature is answered 200 text/xml with the welcome', async () => {
     const callSid = newCallSid();
     const params = twilioParams(callSid);
