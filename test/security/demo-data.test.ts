@@ -6,15 +6,14 @@ import { hashAgentToken, type AgentsFile } from '../../src/agents/agent-director
 import { ConfigError } from '../../src/config';
 import { DEMO_AGENT_TOKENS } from '../../src/security/demo-data';
 import { bearer, BOB } from '../agent-api/agent-test-kit';
+import { LIVE_TWILIO_ENV } from '../support/live-env';
 import { logCapture } from '../support/log-capture';
 import { startTestHotline, type TestHotline } from '../support/test-app';
 
 const ROOT = path.join(__dirname, '../..');
-const LIVE = {
-  TWILIO_MODE: 'live',
-  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
-  TWILIO_FROM_NUMBER: '+8640000000000',
-};
+/** Live mode (the harness's own PUBLIC_BASE_URL and auth token stay, so webhooks still verify). */
+const { TWILIO_MODE, TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER } = LIVE_TWILIO_ENV;
+const LIVE = { TWILIO_MODE, TWILIO_ACCOUNT_SID, TWILIO_FROM_NUMBER };
 const CORE_API = { WALLET_API_URL: 'https://core.example.test', WALLET_API_TOKEN: 'core-token' };
 const OWN_TOKEN = 'f3b1c0de9a8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e';
 

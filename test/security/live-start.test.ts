@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
+import { LIVE_TWILIO_ENV } from '../support/live-env';
 
 const ROOT = path.join(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -10,11 +11,7 @@ const START_TIMEOUT_MS = 30_000;
 
 /** A live configuration on the demo data: no AGENTS_FILE, no WALLET_API_URL, the embedded store. */
 const LIVE_ON_DEMO_DATA = {
-  TWILIO_MODE: 'live',
-  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
-  TWILIO_AUTH_TOKEN: 'live-auth-token',
-  TWILIO_FROM_NUMBER: '+8640000000000',
-  PUBLIC_BASE_URL: 'https://hotline.example.test',
+  ...LIVE_TWILIO_ENV,
   HOST: '127.0.0.1',
   LOG_LEVEL: 'info',
 };
