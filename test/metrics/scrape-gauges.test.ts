@@ -1,8 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { freePort } from '../../scripts/lib/free-port';
-import { connectRedis } from '../../src/store/redis-connection';
 import { ALICE, bearer } from '../agent-api/agent-test-kit';
-import { startPrivateRedis, stopPrivateRedis } from '../support/private-redis';
+import { hotlineOnPrivateRedis, type HotlineOnPrivateRedis } from '../support/private-redis';
 import { sample, scrape } from '../support/scrape';
 import { startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
@@ -59,27 +56,21 @@ describe.each(['redis', 'memory'] as const)('the longest wait on hold, read at s
 });
 
 describe('hotline_store_up: whether this instance reaches Redis', () => {
-  let port: number;
-  let redisServer: ChildProcess;
+  let redis: HotlineOnPrivateRedis;
   let hotline: TestHotline;
 
   beforeAll(async () => {
-    port = await freePort();
-    redisServer = await startPrivateRedis(port);
-    hotline = await startTestHotline({ redis: await connectRedis(`redis://127.0.0.1:${port}`) });
+    redis = await hotlineOnPrivateRedis();
+    hotline = redis.hotline;
   });
-  afterAll(async () => {
-    await hotline.close();
-    await hotline.store.close();
-    await stopPrivateRedis(redisServer);
-  });
+  afterAll(() => redis.close());
 
   it('is 1 while Redis answers, 0 while it is gone (the scrape still answers, without queue figures), and 1 again after', async () => {
     let text = await scrape(hotline.app);
     expect(sample(text, 'hotline_store_up')).toBe(1);
     expect(sample(text, 'hotline_queue_depth{queue="tier1"}')).toBe(0);
 
-    await stopPrivateRedis(redisServer);
+    await redis.kill();
     text = await scrape(hotline.app);
     expect(sample(text, 'hotline_store_up')).toBe(0);
     // No stale or invented figure while the queue cannot be read.
@@ -88,7 +79,7 @@ describe('hotline_store_up: whether this instance reaches Redis', () => {
     expect(sample(text, 'hotline_queue_longest_wait_seconds{queue="tier1"}')).toBeUndefined();
     expect(sample(text, 'hotline_calls_total')).toBe(0);
 
-    redisServer = await startPrivateRedis(port);
+    await redis.restart();
     let up: number | undefined = 0;
     for (let i = 0; i < 50 && up !== 1; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
