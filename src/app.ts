@@ -67,7 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   checkFlowPrompts(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
-  const metrics = new HotlineMetrics(deps.store.handoffs);
+  const metrics = new HotlineMetrics({ ping: () => deps.store.ping(), queue: deps.store.handoffs, clock });
   const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   measureRequests(app, metrics);

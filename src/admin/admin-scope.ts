@@ -11,7 +11,7 @@ export interface AdminScopeOptions {
   split: boolean;
   /** TWILIO_MODE=live: the published demo tokens are refused. */
   live: boolean;
-  logins: AgentLoginGuardOptions;
+  logins: Omit<AgentLoginGuardOptions, 'presentsToken'>;
 }
 
 /**
@@ -55,7 +55,7 @@ const SECURITY_HEADERS: FastifyHelmetOptions = {
 export async function guardAdminScope(scope: FastifyInstance, options: AdminScopeOptions): Promise<void> {
   if (options.split) serveOnlyOn(scope, 'admin');
   await scope.register(helmet, SECURITY_HEADERS);
-  await guardAgentLogins(scope, options.logins);
+  await guardAgentLogins(scope, { ...options.logins, presentsToken: (request) => presentedToken(request) !== undefined });
   if (options.live) refuseDemoTokens(scope, options.logins.security);
 }
 

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock';
 import type { KeyValueStore } from '../store/key-value-store';
 import { loginFailureStore } from './login-failure-store';
@@ -12,6 +12,8 @@ export interface AgentLoginGuardOptions {
   /** Failures allowed per client address and window; the next request gets 429. */
   maxFailures: number;
   windowSeconds: number;
+  /** Whether a request tries to log in (presents a token); only those are checked against the limit. */
+  presentsToken: (request: FastifyRequest) => boolean;
 }
 
 /**
@@ -22,8 +24,10 @@ export interface AgentLoginGuardOptions {
  * in it, the supervisor API's included): it is counted before the 401 leaves, and reported as an
  * `agent-login-failure` security event (address and route, never the token). Successful logins
  * are not counted. Once an address has `maxFailures` failures in the window, every request of it
- * to the scope gets 429 with Retry-After, a good token included, until the window ends: answering
- * a good token then would tell a guesser which guess was right. The request's address is
+ * presenting a token gets 429 with Retry-After, a good token included, until the window ends:
+ * answering a good token then would tell a guesser which guess was right. Requests without a token
+ * (the console's files, /docs, a Prometheus scrape) are not checked: they never wait on the store,
+ * and /metrics answers while Redis is down. The request's address is
  * `request.ip`, which follows TRUST_PROXY behind a load balancer.
  *
  * Guesses sent at the same instant are all checked against the count before any of them is
@@ -40,6 +44,7 @@ export async function guardAgentLogins(scope: FastifyInstance, options: AgentLog
   const failures = scope.createRateLimit();
 
   scope.addHook('onRequest', async (request, reply) => {
+    if (!options.presentsToken(request)) return;
     const seen = await failures(request, { increment: false });
     if (seen.isAllowed || seen.remaining > 0) return;
     void reply

@@ -45,6 +45,8 @@ describe.each(['redis', 'memory'] as const)('failed agent logins are rate-limite
     expect(refused.json().message).toMatch(/Too many failed logins/);
     // A right guess now would be told apart from a wrong one: it is refused the same way.
     expect((await queues(hotline.app, BOB, ATTACKER)).statusCode).toBe(429);
+    // What needs no token (the console's page, a scrape) still loads, without asking the store.
+    for (const url of ['/console', '/metrics']) expect((await hotline.app.inject({ method: 'GET', url, remoteAddress: ATTACKER })).statusCode).toBe(200);
     // Another address is not concerned.
     expect((await queues(hotline.app, BOB, COLLEAGUE)).statusCode).toBe(200);
     expect((await queues(hotline.app, 'typo', COLLEAGUE)).statusCode).toBe(401);
