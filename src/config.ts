@@ -12,6 +12,19 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const seconds = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 
+/**
+ * Which proxies may set X-Forwarded-For (Fastify's `trustProxy`): `false`, `true` (any: only when
+ * nothing else can reach the port), a hop count, or a comma-separated list of addresses and CIDRs.
+ */
+const trustProxySchema = z.string().transform((value, context): boolean | number | string[] => {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) return entries;
+  context.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a comma-separated list of addresses/CIDRs' });
+  return z.NEVER;
+});
+
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
@@ -44,6 +57,14 @@ const envSchema = z.object({
   WALLET_DATA_FILE: optionalString,
   // The agents data file (ids, tiers, contact, token hashes); default data/agents.json.
   AGENTS_FILE: optionalString,
+  // The second listener for staff (agent API, consoles, /docs, /metrics); unset: everything on PORT.
+  ADMIN_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  ADMIN_HOST: optionalString,
+  // Live mode refuses the demo agents and wallets unless this is true (a trial line).
+  ALLOW_DEMO_DATA: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')),
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxySchema.default(false)),
+  AGENT_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(10)),
+  AGENT_LOGIN_WINDOW_SECONDS: seconds(1, 86_400, 300),
 });
 
 export interface Config {
@@ -85,6 +106,14 @@ export interface Config {
   };
   /** The agents data file (relative to the project root); undefined: data/agents.json. */
   agentsFile: string | undefined;
+  /** The staff listener (SPEC §5 Operators); `port` undefined: everything on PORT. */
+  admin: { port: number | undefined; host: string };
+  /** A trial line: live mode may start on the demo agents file or wallet directory (demo tokens stay refused). */
+  allowDemoData: boolean;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client address (login rate limit, logs). */
+  trustProxy: boolean | number | string[];
+  /** Failed agent logins allowed per client address and window before 429. */
+  agentLogins: { maxFailures: number; windowSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A lease shorter than the ring would hand the caller to a second agent while the first one's phone still rings.
   if (e.LEASE_SECONDS <= e.AGENT_RING_SECONDS) {
     throw new ConfigError(`LEASE_SECONDS: must be longer than AGENT_RING_SECONDS (${e.LEASE_SECONDS} <= ${e.AGENT_RING_SECONDS})`);
+  }
+
+  if (e.ADMIN_PORT !== undefined && e.ADMIN_PORT !== 0 && e.ADMIN_PORT === e.PORT) {
+    throw new ConfigError(`ADMIN_PORT: must differ from PORT (${e.PORT}); the admin listener is a second port`);
   }
 
   if (mode === 'live') {
@@ -151,5 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
       : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },
     agentsFile: e.AGENTS_FILE,
+    admin: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? e.HOST },
+    allowDemoData: e.ALLOW_DEMO_DATA === 'true',
+    trustProxy: e.TRUST_PROXY,
+    agentLogins: { maxFailures: e.AGENT_LOGIN_MAX_FAILURES, windowSeconds: e.AGENT_LOGIN_WINDOW_SECONDS },
   };
 }
