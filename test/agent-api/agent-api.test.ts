@@ -210,6 +210,10 @@ describe('agent API (SPEC §5)', () => {
         callbackRequested: false,
         secondsWaited: 45,
         earlierCallsToday: 2,
+        // Queued here without the IVR (no menus walked): the intent in Alice's words, nothing more.
+        intentLabel: '交易失败',
+        journey: [],
+        selfService: [],
       });
       // Offered under a lease until the agent answers (the agent-answered webhook confirms the bridge).
       const record = await recordOf(entry.callSid);
@@ -503,6 +507,8 @@ describe('agent API (SPEC §5)', () => {
       ['resolved not a boolean', { note: 'done', resolved: 'true' }, /resolved must be true or false/],
       ['note missing', { resolved: true }, /note/],
       ['note too long', { note: 'x'.repeat(2001), resolved: true }, /at most 2000/],
+      ['summary too long', { note: 'done', resolved: true, summary: '很'.repeat(281) }, /summary must be at most 280/],
+      ['summary not a string', { note: 'done', resolved: true, summary: 42 }, /summary must be a string/],
     ])('is 400 with %s', async (_label, payload, message) => {
       const entry = await connectedTo(BOB);
       const response = await wrapUp(entry.callSid, BOB, payload);
@@ -538,6 +544,9 @@ describe('agent API (SPEC §5)', () => {
         endReason: null,
         wrapUp: null,
         survey: null,
+        intentLabel: '交易失败',
+        journey: [],
+        selfService: [],
       });
 
       await answer(entry.callSid);
