@@ -700,6 +700,22 @@ describe('agent API (SPEC §5)', () => {
       expect([200, 302]).toContain(ui.statusCode);
     });
 
+    it('documents the caller context of the claim and the record, and the wrap-up summary', async () => {
+      const doc = (await hotline.app.inject({ method: 'GET', url: '/docs/json' })).json();
+      const claimed = doc.paths['/agent/claims'].post.responses['200'].content['application/json'].schema;
+      const record = doc.paths['/agent/calls/{callSid}'].get.responses['200'].content['application/json'].schema;
+      for (const schema of [claimed, record]) {
+        expect(schema.required).toEqual(expect.arrayContaining(['intentLabel', 'journey', 'selfService']));
+        expect(schema.properties.journey).toMatchObject({ type: 'array', items: { type: 'string' } });
+        expect(schema.properties.selfService.items.required).toEqual(expect.arrayContaining(['kind', 'at', 'text']));
+        expect(schema.properties.selfService.items.properties).toHaveProperty('ref');
+      }
+      const wrapUpBody = doc.paths['/agent/calls/{callSid}/wrap-up'].post.requestBody.content['application/json'].schema;
+      expect(wrapUpBody.properties.summary).toMatchObject({ type: 'string', maxLength: 280 });
+      expect(wrapUpBody.properties.summary.description).toMatch(/SMS/);
+      expect(wrapUpBody.required).not.toContain('summary');
+    });
+
     it('leaves the Twilio webhooks as they were: an unsigned post is still 403', async () => {
       const response = await hotline.app.inject({ method: 'POST', url: '/voice/incoming', payload: 'CallSid=CA1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(response.statusCode).toBe(403);
@@ -710,6 +726,7 @@ describe('agent API (SPEC §5)', () => {
     it.each([
       ['/console', 'text/html'],
       ['/console/console.js', 'text/javascript'],
+      ['/console/caller-context.js', 'text/javascript'],
       ['/console/console.css', 'text/css'],
     ])('serves %s as %s', async (url, type) => {
       const response = await hotline.app.inject({ method: 'GET', url });
