@@ -1,31 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SELF_SERVICE_KINDS } from '../../flows/vocabulary';
 import { buildApp } from '../../src/app';
 import { agentLabelKeys, checkAgentLabels, menuPathsOf } from '../../src/calls/flow-labels';
 import { AgentLabels } from '../../src/prompts/agent-labels';
-import { PromptCatalogue, PromptCatalogueError } from '../../src/prompts/prompt-catalogue';
+import { PromptCatalogueError } from '../../src/prompts/prompt-catalogue';
 import { createMemoryStore } from '../../src/stores';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
+import { catalogueWithout } from '../support/catalogue-copy';
 import { catalogue, ManualClock, testConfig } from '../support/test-app';
-
-/** A copy of the real catalogues with `keys` removed from the labels of both languages. */
-function catalogueWithoutLabels(keys: string[]): PromptCatalogue {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hotline-labels-'));
-  try {
-    cpSync(path.join(__dirname, '../../prompts'), dir, { recursive: true });
-    for (const language of ['zh-CN', 'en-US']) {
-      const target = path.join(dir, language, 'labels.json');
-      const texts = JSON.parse(readFileSync(target, 'utf8')) as Record<string, string>;
-      for (const key of keys) delete texts[key];
-      writeFileSync(target, JSON.stringify(texts));
-    }
-    return PromptCatalogue.load(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('agent-facing labels: checked at start', () => {
   it('finds every menu path from the machines: menus, leaves, intents set and handed off', () => {
@@ -43,7 +24,7 @@ describe('agent-facing labels: checked at start', () => {
   });
 
   it('refuses a catalogue missing a label, naming every missing key, and the app does not start', async () => {
-    const broken = catalogueWithoutLabels(['label.path.transaction.failed', 'label.selfService.walletFrozen']);
+    const broken = catalogueWithout(['label.path.transaction.failed', 'label.selfService.walletFrozen'], ['labels.json']);
     expect(() => checkAgentLabels(broken)).toThrow(PromptCatalogueError);
     expect(() => checkAgentLabels(broken)).toThrow('agent labels missing from the catalogue: label.path.transaction.failed, label.selfService.walletFrozen');
     const clock = new ManualClock();
@@ -53,17 +34,7 @@ describe('agent-facing labels: checked at start', () => {
   });
 
   it('refuses a label present in one language only (the catalogue loader)', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'hotline-labels-'));
-    try {
-      cpSync(path.join(__dirname, '../../prompts'), dir, { recursive: true });
-      const target = path.join(dir, 'en-US', 'labels.json');
-      const texts = JSON.parse(readFileSync(target, 'utf8')) as Record<string, string>;
-      delete texts['label.path.fraud.freeze'];
-      writeFileSync(target, JSON.stringify(texts));
-      expect(() => PromptCatalogue.load(dir)).toThrow(/label\.path\.fraud\.freeze exists in zh-CN but not in en-US/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(() => catalogueWithout(['label.path.fraud.freeze'], ['labels.json'], ['en-US'])).toThrow(/label\.path\.fraud\.freeze exists in zh-CN but not in en-US/);
   });
 });
 

@@ -65,15 +65,20 @@ describe('agent console in a real browser', () => {
     expect((await hotline.records.answered(callSid, record!.token!)).kind).toBe('done');
   }
 
-  /** Logs Bob in, lets him take `caller` and his phone answer. */
-  async function bobTalksTo(caller: ReturnType<typeof queuedCaller>) {
+  /** Queues `caller`, logs the agent in and lets them take the caller: the call is on screen, ringing. */
+  async function agentTakes(caller: ReturnType<typeof queuedCaller>, token: string, name: string) {
     await hotline.records.enqueue(caller);
-    await logIn(BOB, 'Bob (tier1, tier2)');
+    await logIn(token, name);
     await page.getByLabel(/Available/).check();
     await status('You are available');
     await page.getByRole('button', { name: /Take next caller/ }).click();
     await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
     await callState('Ringing');
+  }
+
+  /** Logs Bob in, lets him take `caller` and his phone answer. */
+  async function bobTalksTo(caller: ReturnType<typeof queuedCaller>) {
+    await agentTakes(caller, BOB, 'Bob (tier1, tier2)');
     await agentAnswers(caller.callSid);
     await callState('Connected');
   }
@@ -162,12 +167,7 @@ describe('agent console in a real browser', () => {
 
     it('an English-speaking agent reads the same caller in English', async () => {
       const caller = walkedCaller({ queue: 'tier2', intent: 'fraud.freeze', priority: 'urgent', journey: ['main', 'fraud.freeze'], selfService: [{ kind: 'walletFrozen', at: at('20:31') }] });
-      await hotline.records.enqueue(caller);
-      await logIn(CAROL, 'Carol (tier2)');
-      await page.getByLabel(/Available/).check();
-      await status('You are available');
-      await page.getByRole('button', { name: /Take next caller/ }).click();
-      await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
+      await agentTakes(caller, CAROL, 'Carol (tier2)');
       expect(await page.locator('#call-intent-label').textContent()).toBe('Fraud or lost phone (freeze the wallet)');
       expect(await texts('#call-journey li')).toEqual(['Main menu', 'Fraud or lost phone (freeze the wallet)']);
       expect(await texts('#call-self-service li')).toEqual(['Wallet frozen at 20:31']);
