@@ -109,7 +109,6 @@ export class AgentWork {
     const step = answerOf(result);
     if (step.kind !== 'done' || result.kind !== 'done') return step as CallActionResult<null>;
     log.info({ callSid, agentId: agent.id, resolved: body.resolved }, 'call wrapped up');
-    if (summary) await this.deps.summary.send(result.record, summary);
     await this.deps.onConversationEnded?.(result.before, result.record);
     if (result.record.surveyStarted && !result.before.surveyStarted) {
       try {
@@ -118,6 +117,8 @@ export class AgentWork {
         log.error({ err: error, callSid, agentId: agent.id }, 'wrap-up stored but Twilio refused to move the caller to the survey');
       }
     }
+    // After the survey's move: the caller hears the survey on time, the SMS follows.
+    if (summary) await this.deps.summary.send(result.record, summary);
     return { kind: 'done', value: null };
   }
 
