@@ -220,6 +220,20 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       expect((await hotline.records.get(quiet.callSid))?.wrapUp).not.toHaveProperty('summary');
     });
 
+    it('a summary Twilio refuses (an invalid number) is logged; the wrap-up stands', async () => {
+      await start();
+      const call = await hotline.call({ from: '+15005550001' }).dial();
+      await call.press('0');
+      await claim(MEI);
+      await answered(call.callSid);
+      const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { note: 'Helped', resolved: true, summary: '已为您处理。' });
+      expect(wrapped.statusCode).toBe(204);
+      expect(hotline.twilio.outbox().filter((entry) => entry.kind === 'refused')).toEqual([
+        expect.objectContaining({ attempted: 'sms', code: 21211, to: '+15005550001', callSid: call.callSid }),
+      ]);
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', wrapUp: { summary: '已为您处理。' } });
+    });
+
     it.each(['anonymous', '+266696687', 'sip:caller@pbx.example.com', 'client:visitor'])('is never texted to a caller without a dialable number (%s)', async (from) => {
       await start();
       const call = await hotline.call({ from }).dial();
