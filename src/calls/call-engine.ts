@@ -47,7 +47,7 @@ export class CallEngine {
   constructor(private readonly deps: CallEngineDeps) {
     this.events = deps.events ?? ignoreCallEvents;
     this.keeper = new SessionKeeper(deps);
-    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events });
+    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events, clock: deps.clock });
   }
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */

@@ -2,13 +2,16 @@ import { ENTRY_MENU } from '../../flows/call-flow';
 import type { EffectName } from '../../flows/effect-contract';
 import type { Handoff, MenuEvent, MenuExit, MenuId, ResultEvent } from '../../flows/menu-contract';
 import type { PromptVars } from '../../flows/vocabulary';
+import type { Clock } from '../clock';
 import type { Speech } from '../twilio/answer';
+import { isDialable } from '../twilio/caller-id';
 import type { CallEvents } from './call-events';
 import type { CallLog } from './call-input';
 import type { CallSession } from './call-session';
+import { served, walked } from './call-trail';
 import { UNAVAILABLE, type EffectRegistry, type EffectResult } from './effects';
 import type { HandoffDesk } from './handoff-desk';
-import { menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
+import { currentMeta, menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
 
 /** A runaway chain of effect results must not spin a webhook forever. */
 const MAX_STEPS_PER_TURN = 12;
@@ -28,6 +31,7 @@ export interface MenuStepsDeps {
   effects: EffectRegistry;
   desk: HandoffDesk;
   events: CallEvents;
+  clock: Clock;
 }
 
 /**
@@ -51,6 +55,7 @@ export class MenuSteps {
       const { snapshot, actions } = stepMenu(turn.session.menu, turn.snapshot, pending.shift()!);
       turn.snapshot = snapshot;
       turn.session.facts = { ...snapshot.context.facts };
+      noteWhere(turn);
       await this.perform(turn, actions, pending);
       const exit = menuExit(snapshot);
       if (exit) await this.follow(turn, exit, pending);
@@ -60,6 +65,7 @@ export class MenuSteps {
   /** Performs the entry actions of a menu just started (the call's first, or a restart). */
   async started(turn: Turn, actions: MenuAction[]): Promise<void> {
     const pending: MenuEvent[] = [];
+    noteWhere(turn);
     await this.perform(turn, actions, pending);
     if (pending.length > 0) await this.advance(turn, pending.shift()!);
   }
@@ -70,9 +76,13 @@ export class MenuSteps {
         case 'say':
           turn.speech.push(action.params as Speech);
           break;
-        case 'sendSms':
-          turn.sms.push(action.params as { template: string; vars?: PromptVars });
+        case 'sendSms': {
+          const sms = action.params as { template: string; vars?: PromptVars };
+          turn.sms.push(sms);
+          // Sent after the save, to the caller ID only: a withheld caller gets none (call-engine.ts).
+          if (isDialable(turn.session.from)) served(turn.session, { kind: 'smsSent', detail: sms.template.replace(/^sms\./, '') }, this.deps.clock.now());
           break;
+        }
         case 'toggleLanguage':
           turn.session.language = turn.session.language === 'zh-CN' ? 'en-US' : 'zh-CN';
           break;
@@ -96,6 +106,7 @@ export class MenuSteps {
     try {
       const result = await handler(args, { session: turn.session, revision: turn.readRevision, log: turn.log });
       this.deps.events.effectResult(effect, result.outcome);
+      if (result.selfService) served(turn.session, result.selfService, this.deps.clock.now());
       return result;
     } catch (error) {
       turn.log.error({ effect, err: error }, 'effect failed');
@@ -119,6 +130,7 @@ export class MenuSteps {
     const handoff = inDeskMenu(session) ? { ...session.handoff!, reason: asked.reason } : asked;
     session.facts = { ...session.facts, intent: handoff.intent };
     session.handoff = handoff;
+    walked(session, handoff.intent);
     this.deps.events.handedOff(handoff);
     const outcome = await this.deps.desk.handOff(session, handoff);
     turn.speech.push(...outcome.speech);
@@ -135,8 +147,15 @@ export class MenuSteps {
     turn.session.menu = menu;
     const { snapshot, actions } = startMenu(menu, turn.session.facts);
     turn.snapshot = snapshot;
+    noteWhere(turn);
     await this.perform(turn, actions, pending);
   }
+}
+
+/** A state the caller rests in (a menu, an entry of digits) is a step of their journey. */
+function noteWhere(turn: Turn): void {
+  const meta = currentMeta(turn.snapshot);
+  if (meta && 'intent' in meta) walked(turn.session, meta.intent);
 }
 
 /**

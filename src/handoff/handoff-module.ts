@@ -16,6 +16,7 @@ import { TwilioCallBridge } from './agent-leg/twilio-call-bridge';
 import { CallEnded } from './call-ended';
 import { CallbackFailures } from './callbacks/callback-failures';
 import { CallerHistory } from './caller-history';
+import { CallerSummary } from './caller-summary';
 import { CallLegs } from './call-legs';
 import { handoffEffects } from './handoff-effects';
 import { loggingHandoffEvents, type HandoffEvents } from './handoff-events';
@@ -142,6 +143,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     survey: new Survey(records, events, log),
     callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),
     callbackFailures,
+    summary: new CallerSummary(deps.twilio, deps.catalogue, log),
     bridge,
     sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
   };

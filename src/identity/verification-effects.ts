@@ -18,6 +18,9 @@ export interface VerificationDeps {
 
 const SECRET = /^\d{6}$/;
 
+/** For the agent: phone identification of the wallet is locked (SPEC §3), so they verify another way. */
+const LOCKED_OUT = { kind: 'identityLocked' } as const;
+
 /**
  * SPEC §3 identity: which wallet the caller claims, its PIN (L1), an SMS code to its registered
  * number (L2). PINs and codes arrive in `args`, are checked and dropped: never logged, stored
@@ -35,7 +38,7 @@ export function verificationEffects(deps: VerificationDeps): EffectHandlers<Veri
     const minutes = await lockout.lockedFor(found.id);
     if (minutes !== null) {
       context.log.info({ walletId: found.id }, 'identity: wallet is locked out of phone identification');
-      return { outcome: 'locked', vars: { minutes } };
+      return { outcome: 'locked', vars: { minutes }, selfService: LOCKED_OUT };
     }
     await claims.set(context.session.callSid, { walletId: found.id, phone: found.phone });
     return { outcome: 'found' };
@@ -45,7 +48,7 @@ export function verificationEffects(deps: VerificationDeps): EffectHandlers<Veri
   async function failure(walletId: string, what: string, context: EffectContext): Promise<EffectResult<'verifyPin'> & EffectResult<'verifyCode'>> {
     const verdict = await lockout.recordFailure(walletId);
     context.log.info({ walletId, locked: verdict.locked }, `identity: wrong ${what}`);
-    if (verdict.locked) return { outcome: 'locked', vars: { minutes: verdict.minutes } };
+    if (verdict.locked) return { outcome: 'locked', vars: { minutes: verdict.minutes }, selfService: LOCKED_OUT };
     return { outcome: 'wrong', vars: { attemptsLeft: verdict.attemptsLeft } };
   }
 
@@ -60,7 +63,7 @@ export function verificationEffects(deps: VerificationDeps): EffectHandlers<Veri
     const verified = await verifiedClaim(context);
     if (!verified) return UNAVAILABLE;
     const minutes = await lockout.lockedFor(verified.walletId);
-    if (minutes !== null) return { outcome: 'locked', vars: { minutes } };
+    if (minutes !== null) return { outcome: 'locked', vars: { minutes }, selfService: LOCKED_OUT };
     const issued = await codes.issue(context.session.callSid, verified.walletId, fresh);
     if (issued.kind === 'limit') return { outcome: 'resendUsed' };
     if (issued.kind === 'issued') {
@@ -88,7 +91,7 @@ export function verificationEffects(deps: VerificationDeps): EffectHandlers<Veri
       if (!claimed) return UNAVAILABLE;
       const minutes = await lockout.lockedFor(claimed.walletId);
       // Locked: the PIN is not even checked, so a lock cannot be used to probe PINs.
-      if (minutes !== null) return { outcome: 'locked', vars: { minutes } };
+      if (minutes !== null) return { outcome: 'locked', vars: { minutes }, selfService: LOCKED_OUT };
       if (!(await wallet.verifyPin(claimed.walletId, pin))) return failure(claimed.walletId, 'PIN', context);
       await lockout.recordSuccess(claimed.walletId);
       // STIR/SHAKEN attestation is noted for risk review; it never replaces the PIN (SPEC §3).
@@ -106,7 +109,7 @@ export function verificationEffects(deps: VerificationDeps): EffectHandlers<Veri
       const code = args.code ?? '';
       if (!SECRET.test(code)) return { outcome: 'invalid' };
       const minutes = await lockout.lockedFor(verified.walletId);
-      if (minutes !== null) return { outcome: 'locked', vars: { minutes } };
+      if (minutes !== null) return { outcome: 'locked', vars: { minutes }, selfService: LOCKED_OUT };
       const { callSid } = context.session;
       const result = await codes.check(callSid, verified.walletId, code);
       if (result === 'expired') return { outcome: 'expired' };

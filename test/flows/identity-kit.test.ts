@@ -83,13 +83,13 @@ describe('the identity gate', () => {
     it('found → the PIN entry, DTMF only', () => {
       const menu = reset();
       expect(menu.answer('lookupCaller', 'found')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.pin', gather: 'pin' });
+      expect(menu.meta).toEqual({ prompt: 'identity.pin', gather: 'pin', intent: 'account.resetPassword' });
     });
 
     it('unknown → the registered number is asked for (DTMF only)', () => {
       const menu = reset();
       expect(menu.answer('lookupCaller', 'unknown')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone' });
+      expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone', intent: 'account.resetPassword' });
     });
 
     it('locked → the lock notice, with the minutes the effect gave', () => {
@@ -295,7 +295,7 @@ describe('the identity gate', () => {
     it('sent → the code entry, DTMF only', () => {
       const menu = sent();
       expect(menu.answer('sendCode', 'sent')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.code', gather: 'code' });
+      expect(menu.meta).toEqual({ prompt: 'identity.code', gather: 'code', intent: 'account.changeDetails' });
     });
 
     it('resendUsed (no code may be sent) → "no more codes", with an agent on 0', () => {
@@ -348,7 +348,7 @@ describe('the identity gate', () => {
       const menu = atCode();
       menu.press(CODE);
       menu.answer('verifyCode', 'expired');
-      expect(menu.meta).toEqual({ prompt: 'identity.codeExpired', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'identity.codeExpired', gather: 'menu', intent: 'account.changeDetails', options: ['1'] });
       expect(menu.press('1')).toEqual([requestAction('resendCode')]);
       expect(menu.answer('resendCode', 'sent')).toEqual([sayAction('identity.codeResent')]);
       expect(menu.prompt).toBe('identity.code');
@@ -402,7 +402,7 @@ describe('the identity gate', () => {
 
     it.each(states)('%s in the reset gate: 0 → tier1 for the topic, # → the account menu, wrong key → hint', (promptKey, reach) => {
       const menu = reach(() => reset());
-      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', intent: 'account.resetPassword', options: [] });
       expect(menu.press('7')).toEqual([sayAction('hint.wrongKey')]);
       menu.press('0');
       expect(menu.exit).toEqual(agentExit({ ...resetDesk, reason: 'asked' }));

@@ -96,7 +96,8 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
   const logger = options.logDestination ? pino(loggerOptions(options.logLevel ?? 'debug'), options.logDestination) : pino({ level: 'silent' });
   const app = await buildApp(config, { store, twilio, catalogue, clock, logger, ...options.deps });
   await app.ready();
-  const records = new HandoffRecords(store.handoffs, handoffRules(config), clock);
+  // The records the app really keeps: in the store the test handed it, if it did.
+  const records = new HandoffRecords((options.deps?.store ?? store).handoffs, handoffRules(config), clock);
   return {
     app,
     config,

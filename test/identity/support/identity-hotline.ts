@@ -56,6 +56,8 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
   /** Share with another instance (same prefix) to test state seen across instances. */
   redis?: Redis;
   wallet?: (store: Store, clock: ManualClock) => WalletBackend;
+  /** `queue`: hand-offs go to the app's real queue (agents take them); by default they are recorded and declined. */
+  desk?: 'recording' | 'queue';
 }
 
 /**
@@ -76,7 +78,7 @@ export async function startIdentityHotline(options: IdentityHotlineOptions = {})
     ...options,
     store: 'memory',
     clock,
-    deps: { store, twilio, effects, desk: recordingDesk(handoffs), ...options.deps },
+    deps: { store, twilio, effects, ...(options.desk === 'queue' ? {} : { desk: recordingDesk(handoffs) }), ...options.deps },
   });
   return {
     ...hotline,
