@@ -5,9 +5,11 @@ import type { HandoffRecords } from './record/handoff-records';
 import type { WaitingRoom } from './waiting-room/waiting-room';
 
 /**
- * Twilio's status callback for a call that went towards an agent: the caller's own call ended
- * (a waiting caller is removed at once, a connected one ends the conversation), or a callback's
- * outbound leg ended (unanswered: a failed dial of that claim).
+ * Twilio's status callback for a call that went towards an agent. Only the call the caller is on
+ * now speaks for them (their own call, or the callback's leg once dialled): it ending is the
+ * caller hanging up, whatever the record's state (waiting again after an escalation, offered,
+ * connected, in the survey) — except a callback leg still ringing, which is a failed dial of
+ * that claim. A call a later callback dial replaced changes nothing.
  */
 export class CallEnded {
   constructor(
@@ -19,17 +21,18 @@ export class CallEnded {
   ) {}
 
   async ended(callSid: string, status: string): Promise<void> {
-    const { queuedCallSid, isCallback } = await this.legs.origin(callSid);
-    if (!isCallback) return this.waitingRoom.hungUp(queuedCallSid);
-    const record = await this.records.get(queuedCallSid);
-    if (!record) return;
-    if (record.state === 'callback-dialling' && record.token) {
-      const failed = await this.records.bridgeFailed(queuedCallSid, record.token, false);
-      this.log.info({ callSid: queuedCallSid, status }, 'callback leg ended before an agent was connected');
-      await this.callbackFailures.afterStep(failed);
-      return;
+    const origin = await this.legs.liveOrigin(callSid);
+    if (!origin) return;
+    const { queuedCallSid, isCallback } = origin;
+    if (isCallback) {
+      const record = await this.records.get(queuedCallSid);
+      if (record?.state === 'callback-dialling' && record.token) {
+        const failed = await this.records.bridgeFailed(queuedCallSid, record.token, false);
+        this.log.info({ callSid: queuedCallSid, status }, 'callback leg ended before an agent was connected');
+        await this.callbackFailures.afterStep(failed);
+        return;
+      }
     }
-    // The callback's leg was the conversation: it ends as the caller's own call would.
-    if (record.state === 'connected') await this.waitingRoom.hungUp(queuedCallSid);
+    await this.waitingRoom.hungUp(queuedCallSid);
   }
 }

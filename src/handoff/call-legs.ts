@@ -28,4 +28,14 @@ export class CallLegs {
     const origin = await this.values.get(`leg:origin:${callSid}`);
     return origin ? { queuedCallSid: origin, isCallback: true } : { queuedCallSid: callSid, isCallback: false };
   }
+
+  /**
+   * The queued call `callSid` belongs to, if `callSid` is still the call the caller is on for it:
+   * the inbound call until a callback is dialled, then the newest callback leg. Null for a call a
+   * later callback dial replaced, whose late webhooks say nothing about the caller now.
+   */
+  async liveOrigin(callSid: string): Promise<{ queuedCallSid: string; isCallback: boolean } | null> {
+    const origin = await this.origin(callSid);
+    return (await this.live(origin.queuedCallSid)) === callSid ? origin : null;
+  }
 }

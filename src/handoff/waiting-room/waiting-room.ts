@@ -88,11 +88,13 @@ export class WaitingRoom {
   async left(callSid: string, result: string, lost: (language: Language) => Answer): Promise<Answer> {
     const language = this.deps.defaultLanguage;
     if (MOVED_ON.has(result)) return answer(language, [], { kind: 'done' });
-    const { queuedCallSid } = await this.deps.legs.origin(callSid);
     if (result === 'hangup') {
-      await this.hungUp(queuedCallSid);
+      // Only the call the caller is on now: not the inbound call or an earlier leg a callback replaced.
+      const live = await this.deps.legs.liveOrigin(callSid);
+      if (live) await this.hungUp(live.queuedCallSid);
       return answer(language, [], { kind: 'done' });
     }
+    const { queuedCallSid } = await this.deps.legs.origin(callSid);
     const record = await this.deps.records.get(queuedCallSid);
     this.deps.log.warn({ callSid, result, state: record?.state ?? null }, 'caller left the waiting room unexpectedly');
     if (record && (record.state === 'waiting' || record.state === 'callback-waiting')) {

@@ -49,6 +49,8 @@ interface Call {
   sid: string;
   caller: Caller;
   leg: boolean;
+  /** A callback leg the caller answered: from then on it is the caller's call (SPEC §4.1), its hang-up theirs. */
+  pickedUp: boolean;
   from: string;
   to: string;
   on: boolean;
@@ -72,9 +74,9 @@ interface Caller {
   enqueued: boolean;
   /** An agent's answer connected this caller (the agent-answered webhook said so). */
   connected: boolean;
-  /** A hang-up webhook of the inbound call reached an instance. */
+  /** A hang-up webhook of the caller's own call (the inbound call, or a callback leg they picked up) reached an instance. */
   hangUpDelivered: boolean;
-  /** The inbound call ended and no webhook told us so at once (late, lost, or answered 503). */
+  /** The caller's own call ended and no webhook told us so at once (late, lost, or answered 503). */
   hangUpLate: boolean;
   /** Twilio refused an update of this call for good (it had just hung up). */
   refused: boolean;
@@ -213,7 +215,7 @@ class ChaosRun {
   // ─── Twilio's side ─────────────────────────────────────────────────────────
 
   private newCall(sid: string, caller: Caller, leg: boolean, from: string, to: string): Call {
-    const call: Call = { sid, caller, leg, from, to, on: true, phase: leg ? 'ringing' : 'new', waitGather: false, lastWaitAt: 0, ringSince: this.clock.now() };
+    const call: Call = { sid, caller, leg, pickedUp: false, from, to, on: true, phase: leg ? 'ringing' : 'new', waitGather: false, lastWaitAt: 0, ringSince: this.clock.now() };
     this.calls.set(sid, call);
     return call;
   }
@@ -318,7 +320,7 @@ class ChaosRun {
       if (delivery === 'now') told = ((await this.deliver(i, pending)) && (pending.kind === 'status' || (pending.kind === 'action' && !this.loose))) || told;
       else if (delivery === 'late') this.pending.push(pending);
     }
-    if (!told && !call.leg) call.caller.hangUpLate = true;
+    if (!told && callersOwn(call)) call.caller.hangUpLate = true;
   }
 
   /** Whether the webhook was taken (2xx). */
@@ -329,7 +331,7 @@ class ChaosRun {
       this.pending.push(pending);
       return false;
     }
-    if (!pending.call.leg && answer.status < 300) pending.call.caller.hangUpDelivered = true;
+    if (callersOwn(pending.call) && answer.status < 300) pending.call.caller.hangUpDelivered = true;
     return answer.status < 300;
   }
 
@@ -338,7 +340,7 @@ class ChaosRun {
     const call = this.calls.get(sid);
     if (!call || !call.on) return;
     call.caller.refused = true;
-    if (!call.leg) call.caller.hangUpLate = true;
+    if (callersOwn(call)) call.caller.hangUpLate = true;
     const phase = call.phase;
     call.on = false;
     call.phase = 'over';
@@ -519,6 +521,7 @@ class ChaosRun {
   private legAnswered(leg: Call): void {
     const dial = firstVerb(readTwiml(leg.twiml ?? '<Response/>'), 'Dial');
     if (!dial?.answerUrl) throw new ChaosViolation(`the callback leg of ${leg.caller.sid} dials no agent: ${leg.twiml}`);
+    leg.pickedUp = true;
     leg.phase = 'dialling';
     leg.dial = { answerUrl: dial.answerUrl, action: dial.action ?? '', since: this.clock.now(), ringMs: CALLBACK_RING_MS, agentId: agentOf(dial.answerUrl), answered: false };
   }
@@ -844,6 +847,11 @@ class ChaosRun {
     this.stats.foreverKeys = forever;
     if (forever.length > 0) throw new ChaosViolation(`keys without a TTL: ${forever.join(', ')}`);
   }
+}
+
+/** The caller's own call: their inbound call, or a callback leg they picked up (an unanswered leg is a missed callback, not a hang-up). */
+function callersOwn(call: Call): boolean {
+  return !call.leg || call.pickedUp;
 }
 
 function agentOf(answerUrl: string): string {
