@@ -18,6 +18,7 @@ import { CallbackFailures } from './callbacks/callback-failures';
 import { CallerHistory } from './caller-history';
 import { CallerSummary } from './caller-summary';
 import { CallLegs } from './call-legs';
+import { twilioGhostCheck } from './ghost-check';
 import { handoffEffects } from './handoff-effects';
 import { loggingHandoffEvents, type HandoffEvents } from './handoff-events';
 import { HandoffSweeper } from './handoff-sweeper';
@@ -133,7 +134,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     });
   // In live mode a quiet caller is only closed once Twilio says the call is over (SPEC §4.1).
   const callStatus = deps.twilio.mode === 'live' ? deps.twilio.callStatus?.bind(deps.twilio) : undefined;
-  const stillQueued = callStatus && (async (callSid: string) => ['queued', 'ringing', 'in-progress'].includes(await callStatus(callSid)));
+  const stillQueued = callStatus && twilioGhostCheck(callStatus, legs);
   return {
     records,
     desk,
