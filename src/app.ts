@@ -91,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     sessionTtlSeconds: config.sessionTtlSeconds,
     events: metrics.callEvents(),
     callsToday,
+    records: deps.store.records,
   });
 
   await app.register(healthRoutes, { store: deps.store });

@@ -40,6 +40,8 @@ const sessionSchema = z.object({
   /** Set once the hand-off placed the caller (phase `handoff`). */
   placement: placementSchema.optional(),
   startedAt: z.number(),
+  /** When the status callback said the call ended (phase `ended`). */
+  endedAt: z.number().optional(),
 });
 
 export type CallSession = z.infer<typeof sessionSchema>;
