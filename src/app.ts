@@ -22,6 +22,8 @@ import { createHandoffModule } from './handoff/handoff-module';
 import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
 import { securityEvents, type SecurityEvents } from './security/security-events';
+import { createRecordsModule } from './records/records-module';
+import type { SqlDatabase } from './records/sql/sql-database';
 import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -43,6 +45,8 @@ export interface AppDeps {
   agents?: AgentDirectory;
   /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
   bridge?: CallBridge;
+  /** The call records' database (PostgreSQL or embedded); without it facts stay in the stream, unwritten. */
+  recordsDb?: SqlDatabase;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -63,6 +67,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   measureRequests(app, metrics);
 
   const agents = deps.agents ?? loadConfiguredAgents(config.agentsFile);
+  const records = deps.recordsDb && createRecordsModule({
+    stream: deps.store.records,
+    database: deps.recordsDb,
+    clock,
+    log: logger,
+    retentionDays: config.records.retentionDays,
+    businessHours: config.businessHours,
+    timeZone: config.businessTimeZone,
+  });
+  if (records) {
+    app.addHook('onReady', async () => records.start());
+    app.addHook('onClose', async () => records.stop());
+  }
   const handoff = createHandoffModule({
     agents,
     config,
@@ -75,6 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: logger,
     events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
     ...(deps.bridge ? { bridge: deps.bridge } : {}),
+    ...(records ? { quietHours: records.quietHours } : {}),
   });
   app.addHook('onReady', async () => handoff.sweeper.start());
   app.addHook('onClose', async () => handoff.sweeper.stop());
@@ -94,7 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     records: deps.store.records,
   });
 
-  await app.register(healthRoutes, { store: deps.store });
+  await app.register(healthRoutes, { store: deps.store, ...(records ? { records: () => records.status() } : {}) });
   await app.register(metricsRoutes, { metrics });
   await app.register(voiceRoutes, {
     engine,
@@ -130,6 +148,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: logger,
     onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
     onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
+    ...(records ? { history: records.history } : {}),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

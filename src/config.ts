@@ -44,6 +44,11 @@ const envSchema = z.object({
   WALLET_DATA_FILE: optionalString,
   // The agents data file (ids, tiers, contact, token hashes); default data/agents.json.
   AGENTS_FILE: optionalString,
+  // Call records (SPEC §5): PostgreSQL, or without it the embedded PostgreSQL under DATA_DIR.
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  RECORDS_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(36_500).default(400)),
+  RECORDS_STREAM_MAXLEN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_000_000)),
 });
 
 export interface Config {
@@ -85,6 +90,8 @@ export interface Config {
   };
   /** The agents data file (relative to the project root); undefined: data/agents.json. */
   agentsFile: string | undefined;
+  /** Call records (SPEC §5): PostgreSQL at `databaseUrl`, or embedded under `dataDir` (relative to the project root). */
+  records: { databaseUrl: string | undefined; dataDir: string; retentionDays: number; streamMaxLen: number };
 }
 
 export class ConfigError extends Error {}
@@ -151,5 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
       : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },
     agentsFile: e.AGENTS_FILE,
+    records: {
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      retentionDays: e.RECORDS_RETENTION_DAYS,
+      streamMaxLen: e.RECORDS_STREAM_MAXLEN,
+    },
   };
 }

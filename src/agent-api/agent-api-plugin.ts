@@ -17,6 +17,7 @@ import type { CallBridge } from '../handoff/agent-leg/call-bridge';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
+import type { CallHistory } from '../records/call-history';
 import { AgentEventHub } from './agent-events';
 import { agentRoutes } from './agent-routes';
 import { AgentWork, type AgentWorkDeps } from './agent-work';
@@ -35,6 +36,8 @@ export interface AgentApiOptions {
   log: Logger;
   onClaimed?: AgentWorkDeps['onClaimed'];
   onConversationEnded?: AgentWorkDeps['onConversationEnded'];
+  /** The caller's earlier calls, from the call records (SPEC §5 `history`). */
+  history?: CallHistory;
 }
 
 /** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
@@ -106,6 +109,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     events,
     availability: options.availability,
     clock: options.clock,
+    ...(options.history ? { history: options.history } : {}),
   });
   await app.register(consoleRoutes);
 }

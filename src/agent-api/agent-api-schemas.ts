@@ -66,6 +66,19 @@ export const queuesResponseSchema = z.object({
 
 export const availabilityResponseSchema = z.object({ agentId: z.string(), available: z.boolean() });
 
+/** SPEC §5 `history`: this caller's last 5 earlier calls in 30 days; absent when the records could not tell in time. */
+export const historySchema = z
+  .array(
+    z.object({
+      callSid: z.string(),
+      date: z.string().describe('ISO 8601, when the call started'),
+      intent: z.string().nullable(),
+      outcome: z.string().nullable().describe('contained, agent, abandoned, overflow, callback, callback-failed; null while still going on'),
+      note: z.string().nullable().describe("The agent's wrap-up note"),
+    }),
+  )
+  .describe('Earlier calls of this caller (by wallet if verified, else by number; none for a withheld number), newest first');
+
 /** What the agent sees about the caller they took. Never a PIN or one-time code: those are never stored. */
 export const claimResponseSchema = z.object({
   callSid: z.string(),
@@ -81,6 +94,7 @@ export const claimResponseSchema = z.object({
   note: z.string().optional().describe('Escalation note from the tier 1 agent'),
   secondsWaited: z.number().int().min(0),
   earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number today (local day of BUSINESS_TIMEZONE), whether or not they reached an agent'),
+  history: historySchema.optional(),
 });
 
 /** A hand-off record as an agent may read it (SPEC §5 `GET /agent/calls/{callSid}`): never a PIN or code. */
@@ -101,6 +115,7 @@ export const handoffCallSchema = z.object({
   endReason: z.string().nullable(),
   wrapUp: z.object({ note: z.string(), resolved: z.boolean(), at: z.string() }).nullable(),
   survey: z.number().int().min(1).max(5).nullable(),
+  history: historySchema.optional(),
 });
 
 export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
+import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import type { AgentEventHub } from './agent-events';
 import { callerOf, handoffCall, queuesBody } from './agent-views';
@@ -21,6 +22,7 @@ import {
   wrapUpBodySchema,
 } from './agent-api-schemas';
 import type { AgentWork, CallActionResult } from './agent-work';
+import type { CallHistory } from '../records/call-history';
 
 export interface AgentRoutesOptions {
   agents: AgentDirectory;
@@ -29,6 +31,7 @@ export interface AgentRoutesOptions {
   events: AgentEventHub;
   availability: AgentAvailability;
   clock: Clock;
+  history?: Pick<CallHistory, 'earlierCalls'>;
 }
 
 
@@ -55,6 +58,11 @@ function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, o
 /** The five calls of SPEC §5 "Agents", every one behind the bearer token. */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
   const { work, records, availability, clock } = options;
+  /** The caller's earlier calls, or nothing when the records cannot tell in time (never fails the answer). */
+  const history = async (record: HandoffRecord) => {
+    const calls = await options.history?.earlierCalls(record);
+    return calls ? { history: calls } : {};
+  };
   const auth = agentAuthentication(options.agents);
   app.addHook('onRequest', auth.onRequest);
   const unauthorized = { 401: errorSchema.describe('Missing or invalid bearer token') };
@@ -158,6 +166,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
             note: call.note,
             secondsWaited: Math.floor(waitedMs / 1000),
             earlierCallsToday: result.earlierCallsToday,
+            ...(await history(call)),
           });
         }
       }
@@ -233,7 +242,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     },
     async (request, reply) => {
       const result = await work.call(auth.agentOf(request), request.params.callSid);
-      return answerCallAction(reply, result, (record) => reply.code(200).send(handoffCall(record)));
+      const earlier = result.kind === 'done' ? await history(result.value) : {};
+      return answerCallAction(reply, result, (record) => reply.code(200).send({ ...handoffCall(record), ...earlier }));
     },
   );
 
