@@ -23,6 +23,7 @@ import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
 import { securityEvents, type SecurityEvents } from './security/security-events';
 import { createRecordsModule } from './records/records-module';
+import type { RecordsWorkerTuning } from './records/records-worker';
 import type { SqlDatabase } from './records/sql/sql-database';
 import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
@@ -47,6 +48,8 @@ export interface AppDeps {
   bridge?: CallBridge;
   /** The call records' database (PostgreSQL or embedded); without it facts stay in the stream, unwritten. */
   recordsDb?: SqlDatabase;
+  /** The records worker's pace (tests shorten its pauses). */
+  recordsWorker?: RecordsWorkerTuning;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -75,6 +78,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     retentionDays: config.records.retentionDays,
     businessHours: config.businessHours,
     timeZone: config.businessTimeZone,
+    ...(deps.recordsWorker ? { worker: deps.recordsWorker } : {}),
   });
   if (records) {
     app.addHook('onReady', async () => records.start());

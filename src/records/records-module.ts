@@ -5,7 +5,7 @@ import type { RecordStream } from '../store/record-stream';
 import { CallHistory } from './call-history';
 import { CallRecordsDb } from './call-records-db';
 import { QuietHours } from './quiet-hours';
-import { RecordsWorker } from './records-worker';
+import { RecordsWorker, type RecordsWorkerTuning } from './records-worker';
 import { RetentionJob } from './retention-job';
 import { migrate } from './sql/migrations';
 import type { SqlDatabase } from './sql/sql-database';
@@ -18,6 +18,7 @@ export interface RecordsModuleDeps {
   retentionDays: number;
   businessHours: BusinessHours;
   timeZone: string;
+  worker?: RecordsWorkerTuning;
 }
 
 /** What /readyz tells of the records (it never fails readiness: calls go on while records wait). */
@@ -40,7 +41,7 @@ export interface RecordsStatus {
 export function createRecordsModule(deps: RecordsModuleDeps) {
   const log = deps.log.child({ component: 'records' });
   const records = new CallRecordsDb(deps.database);
-  const worker = new RecordsWorker({ stream: deps.stream, records, log, migrate: () => migrate(deps.database) });
+  const worker = new RecordsWorker({ ...deps.worker, stream: deps.stream, records, log, migrate: () => migrate(deps.database) });
   const retention = new RetentionJob(records, deps.clock, deps.retentionDays, log);
   const quietHours = new QuietHours(records, deps.clock, deps.businessHours, deps.timeZone, log);
   let stopped = false;

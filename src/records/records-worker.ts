@@ -24,6 +24,9 @@ export interface RecordsWorkerOptions {
   maxBackoffMs?: number;
 }
 
+/** The pace of a worker, apart from what it works on. */
+export type RecordsWorkerTuning = Partial<Pick<RecordsWorkerOptions, 'consumer' | 'batchSize' | 'pollMs' | 'claimIdleMs' | 'claimEveryMs' | 'maxBackoffMs'>>;
+
 export interface WorkerStatus {
   consumer: string;
   migrated: boolean;
