@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LightMyRequestResponse } from 'fastify';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { CallRecordsDb } from '../../src/records/call-records-db';
@@ -13,11 +14,11 @@ export interface RecordsHotline extends TestHotline {
   callRecords: CallRecordsDb;
   /** Waits until every fact appended so far is in the database. */
   settle(timeoutMs?: number): Promise<void>;
-  claim(token: string): ReturnType<TestHotline['app']['inject']>;
+  claim(token: string): Promise<LightMyRequestResponse>;
   available(token: string): Promise<void>;
   /** The agent's leg answers the dial of the newest call update (a live caller) or outbound call (a callback). */
   agentAnswers(kind?: 'call-update' | 'call'): Promise<{ action: string }>;
-  wrapUp(token: string, callSid: string, note: string): ReturnType<TestHotline['app']['inject']>;
+  wrapUp(token: string, callSid: string, note: string): Promise<LightMyRequestResponse>;
   waitingCaller(from?: string): Promise<TwilioCallDriver>;
 }
 
