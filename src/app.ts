@@ -80,6 +80,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     timeZone: config.businessTimeZone,
     ...(deps.recordsWorker ? { worker: deps.recordsWorker } : {}),
   });
+  // Tests and operations tooling reach the records through the app (`app.getDecorator('records')`).
+  app.decorate('records', records ?? null);
   if (records) {
     app.addHook('onReady', async () => records.start());
     app.addHook('onClose', async () => records.stop());

@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { readTwiml } from '../../scripts/lib/twiml-reader';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { CallRecordsDb } from '../../src/records/call-records-db';
+import type { RecordsModule } from '../../src/records/records-module';
 import type { RecordStream } from '../../src/store/record-stream';
 import { bearer } from '../agent-api/agent-test-kit';
 import { startTestHotline, type TestHotline, type TestHotlineOptions } from '../support/test-app';
@@ -12,6 +13,8 @@ import type { TestDatabase } from '../support/postgres';
 export interface RecordsHotline extends TestHotline {
   records: TestHotline['records'];
   callRecords: CallRecordsDb;
+  /** The app's own records module (worker, quiet hours, history). */
+  module: RecordsModule;
   /** Waits until every fact appended so far is in the database. */
   settle(timeoutMs?: number): Promise<void>;
   claim(token: string): Promise<LightMyRequestResponse>;
@@ -40,6 +43,7 @@ export async function startRecordsHotline(database: TestDatabase, options: TestH
   return {
     ...hotline,
     callRecords: new CallRecordsDb(database.db),
+    module: hotline.app.getDecorator<RecordsModule>('records'),
     settle: (timeoutMs) => settleStream(hotline.store.records, timeoutMs),
     claim: (token) => inject({ method: 'POST', url: '/agent/claims', headers: bearer(token) }),
     available: async (token) => {
