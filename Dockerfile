@@ -20,11 +20,14 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# Read at runtime: prompt catalogues, demo data (wallets, agents) and the queue's Lua scripts,
-# which the compiled build loads from the source tree (src/handoff/record/lua).
+# Read at runtime: prompt catalogues, demo data (wallets, agents), the queue's Lua scripts and the
+# embedded database's thread script, which the compiled build loads from the source tree, and the
+# call records' SQL migrations.
 COPY --chown=root:root prompts ./prompts
 COPY --chown=root:root data ./data
+COPY --chown=root:root migrations ./migrations
 COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
+COPY --chown=root:root src/records/sql/pglite-thread.cjs ./src/records/sql/pglite-thread.cjs
 # The code stays owned by root and read-only to the process; it runs as the image's `node` user.
 USER node
 EXPOSE 3000
