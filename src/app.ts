@@ -154,7 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: logger,
     onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
     onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
-    ...(records ? { history: records.history } : {}),
+    ...(records ? { history: records.history, callRecords: records.records } : {}),
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
     await app.register(devRoutes, { gateway: deps.twilio });

@@ -28,6 +28,23 @@ ON CONFLICT (call_sid) DO UPDATE SET
   updated_at = now()
 WHERE r.session_rev IS NULL OR r.session_rev <= excluded.session_rev`;
 
+/** The columns only the hand-off's facts write: replaced whole by a newer revision. */
+const HANDOFF_PART = [
+  'queue',
+  'queued_at',
+  'waited_seconds',
+  'agent_id',
+  'talk_seconds',
+  'escalated',
+  'callback_asked',
+  'handoff_outcome',
+  'wrap_up_note',
+  'wrap_up_resolved',
+  'wrap_up_at',
+  'survey',
+  'handoff_rev',
+];
+
 // What the session knows better (caller, start, end, intent) is only filled in here when missing.
 const UPSERT_HANDOFF = `
 INSERT INTO call_records AS r (call_sid, caller, caller_number, wallet_id, language, identity_level, intent, started_at, ended_at,
@@ -47,19 +64,7 @@ ON CONFLICT (call_sid) DO UPDATE SET
   intent = COALESCE(r.intent, excluded.intent),
   started_at = COALESCE(r.started_at, excluded.started_at),
   ended_at = COALESCE(r.ended_at, excluded.ended_at),
-  queue = excluded.queue,
-  queued_at = excluded.queued_at,
-  waited_seconds = excluded.waited_seconds,
-  agent_id = excluded.agent_id,
-  talk_seconds = excluded.talk_seconds,
-  escalated = excluded.escalated,
-  callback_asked = excluded.callback_asked,
-  handoff_outcome = excluded.handoff_outcome,
-  wrap_up_note = excluded.wrap_up_note,
-  wrap_up_resolved = excluded.wrap_up_resolved,
-  wrap_up_at = excluded.wrap_up_at,
-  survey = excluded.survey,
-  handoff_rev = excluded.handoff_rev,
+  ${HANDOFF_PART.map((column) => `${column} = excluded.${column}`).join(', ')},
   updated_at = now()
 WHERE r.handoff_rev IS NULL OR r.handoff_rev <= excluded.handoff_rev`;
 
@@ -91,6 +96,16 @@ const RECORD_COLUMNS = `call_sid AS "callSid", caller, started_at AS "startedAt"
   identity_level::int AS "identityLevel", intent, self_service AS "selfService", outcome, queue, waited_seconds AS "waitedSeconds",
   agent_id AS "agentId", talk_seconds AS "talkSeconds", escalated, callback_asked AS "callbackAsked", wrap_up_note AS "wrapUpNote",
   wrap_up_resolved AS "wrapUpResolved", wrap_up_at AS "wrapUpAt", survey::int AS survey`;
+
+export interface RecordsFilter {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  outcome?: string;
+  /** Where the previous page ended. */
+  before?: { startedAt: number; callSid: string };
+}
 
 export interface HistoryRow {
   callSid: string;
@@ -134,6 +149,22 @@ export class CallRecordsDb {
   async get(callSid: string): Promise<CallRecordRow | null> {
     const rows = await this.db.query<CallRecordRow>(`SELECT ${RECORD_COLUMNS} FROM call_records WHERE call_sid = $1`, [callSid]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Records that started in [from, to), newest first, after `before` (the last record of the page
+   * before: started at, callSid), with `outcome` when given; `limit` of them.
+   */
+  list(filter: RecordsFilter, limit: number): Promise<CallRecordRow[]> {
+    const { from, to, outcome, before } = filter;
+    return this.db.query<CallRecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM call_records
+       WHERE started_at >= to_timestamp($1 / 1000.0) AND started_at < to_timestamp($2 / 1000.0)
+         AND ($3::text IS NULL OR outcome = $3)
+         AND ($4::float8 IS NULL OR (started_at, call_sid) < (to_timestamp($4 / 1000.0), $5::text))
+       ORDER BY started_at DESC, call_sid DESC LIMIT $6`,
+      [from, to, outcome ?? null, before?.startedAt ?? null, before?.callSid ?? null, limit],
+    );
   }
 
   /** The caller's calls since `since`, newest first, without `exceptCallSid`. */

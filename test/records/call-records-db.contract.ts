@@ -83,30 +83,15 @@ export function callRecordsDbContract(open: () => Promise<TestDatabase>): void {
 
     it('completes a record step by step (hang-up, wrap-up later, survey), in any order, any number of times', async () => {
       const callSid = sid();
+      const talked = { waitedSeconds: 40, agentId: 'bob', talkSeconds: 120, outcome: 'agent' as const, endedAt: T0 + 190_000 };
+      const wrapUp = { note: '已退款，客户满意，"引号",逗号', resolved: true, at: T0 + 3_600_000 };
       const steps: RecordFact[] = [
         handoffFactOf(callSid, { rev: 1 }),
         handoffFactOf(callSid, { rev: 3, waitedSeconds: 40, agentId: 'bob' }),
         callFactOf(callSid, { rev: 7, ivrOutcome: 'handoff', intent: 'transaction.failed', identityLevel: 1, walletId: 'w-1' }),
-        handoffFactOf(callSid, { rev: 4, waitedSeconds: 40, agentId: 'bob', talkSeconds: 120, outcome: 'agent', endedAt: T0 + 190_000 }),
-        handoffFactOf(callSid, {
-          rev: 5,
-          waitedSeconds: 40,
-          agentId: 'bob',
-          talkSeconds: 120,
-          outcome: 'agent',
-          endedAt: T0 + 190_000,
-          wrapUp: { note: '已退款，客户满意，"引号",逗号', resolved: true, at: T0 + 3_600_000 },
-        }),
-        handoffFactOf(callSid, {
-          rev: 6,
-          waitedSeconds: 40,
-          agentId: 'bob',
-          talkSeconds: 120,
-          outcome: 'agent',
-          endedAt: T0 + 190_000,
-          wrapUp: { note: '已退款，客户满意，"引号",逗号', resolved: true, at: T0 + 3_600_000 },
-          survey: 5,
-        }),
+        handoffFactOf(callSid, { rev: 4, ...talked }),
+        handoffFactOf(callSid, { rev: 5, ...talked, wrapUp }),
+        handoffFactOf(callSid, { rev: 6, ...talked, wrapUp, survey: 5 }),
       ];
       const expected = {
         callSid,
