@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CallRecordsDb } from '../../src/records/call-records-db';
+import { dailyReport } from '../../src/records/daily-report';
 import type { RecordFact } from '../../src/records/record-facts';
 import { loadMigrations, migrate } from '../../src/records/sql/migrations';
 import type { TestDatabase } from '../support/postgres';
@@ -178,6 +179,34 @@ export function callRecordsDbContract(open: () => Promise<TestDatabase>): void {
         { queue: 'tier1', hour: 14, avgWaitSeconds: 30, calls: 1 },
         { queue: 'tier2', hour: 14, avgWaitSeconds: 60, calls: 1 },
       ]);
+    });
+
+    it('reports a local day per queue: service level, abandonment, handle time, and containment', async () => {
+      const day = '2030-02-01';
+      const at = (localTime: string) => Date.parse(`${day}T${localTime}+08:00`);
+      const handedOff = (time: string, fields: Parameters<typeof handoffFactOf>[1]) => handoffFactOf(sid(), { rev: 5, queuedAt: at(time), ...fields });
+      await records.write([
+        callFactOf(sid(), { startedAt: at('09:00:00') }),
+        callFactOf(sid(), { startedAt: at('23:59:00') }),
+        callFactOf(sid(), { startedAt: Date.parse('2030-01-31T23:30:00+08:00') }),
+        callFactOf(sid(), { startedAt: Date.parse('2030-02-02T00:00:00+08:00') }),
+        handedOff('10:00:00', { outcome: 'agent', waitedSeconds: 10, agentId: 'alice', talkSeconds: 100 }),
+        handedOff('10:05:00', { outcome: 'agent', waitedSeconds: 30, agentId: 'alice', talkSeconds: 200 }),
+        handedOff('10:10:00', { outcome: 'abandoned', waitedSeconds: 50 }),
+        handedOff('10:15:00', { outcome: 'callback', callbackAsked: true, waitedSeconds: 3600, agentId: 'bob', talkSeconds: 300 }),
+        handedOff('10:20:00', {}),
+        handedOff('11:00:00', { queue: 'tier2', outcome: 'agent', waitedSeconds: 5, agentId: 'carol', talkSeconds: 60 }),
+      ]);
+      expect(await dailyReport(database.db, day, 'Asia/Shanghai', 20)).toEqual({
+        day,
+        calls: 8,
+        contained: 2,
+        containment: 2 / 7,
+        queues: [
+          { queue: 'tier1', offered: 5, answered: 3, answeredInTime: 1, serviceLevel: 1 / 3, abandoned: 1, abandonment: 1 / 5, averageHandleSeconds: 200 },
+          { queue: 'tier2', offered: 1, answered: 1, answeredInTime: 1, serviceLevel: 1, abandoned: 0, abandonment: 0, averageHandleSeconds: 60 },
+        ],
+      });
     });
 
     it('deletes records that started before the cutoff, in batches', async () => {
