@@ -14,13 +14,15 @@ describe('agent directory', () => {
   const directory = loadAgentDirectory(defaultAgentsFile());
 
   it('loads the demo agents', () => {
-    expect(directory.list().map((agent) => agent.id)).toEqual(['alice', 'bob', 'carol']);
+    expect(directory.list().map((agent) => agent.id)).toEqual(['alice', 'bob', 'carol', 'sam']);
     expect(directory.get('alice')).toEqual({
       id: 'alice',
       name: 'Alice',
       tiers: ['tier1'],
+      supervisor: false,
       contact: { kind: 'client', identity: 'alice' },
     });
+    expect(directory.get('sam')).toMatchObject({ tiers: [], supervisor: true });
     expect(directory.get('carol')?.contact).toEqual({ kind: 'phone', number: '+8613900000003' });
     expect(directory.get('nobody')).toBeNull();
   });
@@ -29,6 +31,7 @@ describe('agent directory', () => {
     expect(directory.authenticate('alice-demo-token')?.id).toBe('alice');
     expect(directory.authenticate('bob-demo-token')?.id).toBe('bob');
     expect(directory.authenticate('carol-demo-token')?.id).toBe('carol');
+    expect(directory.authenticate('sam-demo-token')?.id).toBe('sam');
     expect(directory.authenticate('alice-demo-token ')).toBeNull();
     expect(directory.authenticate('mallory')).toBeNull();
     expect(directory.authenticate('')).toBeNull();
@@ -39,6 +42,7 @@ describe('agent directory', () => {
     expect(claimOrder(directory.get('alice')!)).toEqual(['tier1']);
     expect(claimOrder(directory.get('bob')!)).toEqual(['tier2', 'tier1']);
     expect(claimOrder(directory.get('carol')!)).toEqual(['tier2']);
+    expect(claimOrder(directory.get('sam')!)).toEqual([]);
   });
 
   const valid: AgentsFile['agents'][number] = {
@@ -55,6 +59,7 @@ describe('agent directory', () => {
     ['a plain-text token', { agents: [{ ...valid, tokenHash: 'dave-token' }] }, /sha256:<64 hex digits>/],
     ['an unknown tier', { agents: [{ ...valid, tiers: ['tier3' as 'tier1'] }] }, /tiers/],
     ['a contact that is neither', { agents: [{ ...valid, contact: '13800000001' }] }, /contact/],
+    ['an agent of no tier who is no supervisor', { agents: [{ ...valid, tiers: [] }] }, /at least one tier, unless a supervisor/],
   ])('rejects a file with %s, naming the file', (_, file, message) => {
     const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'agents-')), 'agents.json');
     writeFileSync(filePath, JSON.stringify(file));
