@@ -10,8 +10,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runQueueBench, type QueueBenchResult } from './bench-queue';
 import { printWebhookResult, type WebhookBenchResult } from './bench/report';
-import { createBenchDatabase, printRecordsResult, runRecordsBench, type RecordsBenchResult } from './bench/records-worker';
-import { runWebhookBench } from './bench/webhooks';
+import { printRecordsResult, runRecordsBench, type RecordsBenchResult } from './bench/records-worker';
+import { DEFAULT_BENCH_POSTGRES_URL } from './bench/bench-database';
+import { runWebhookBenchWithRecords } from './bench/webhooks-with-records';
 
 const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
 
@@ -28,7 +29,7 @@ function printQueueResult(result: QueueBenchResult): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? DEFAULT_BENCH_POSTGRES_URL;
   const results: {
     startedAt: string;
     redisUrl: string;
@@ -43,13 +44,7 @@ async function main(): Promise<void> {
     errors: [],
   };
   try {
-    // The servers write their call records into a database of the bench's own, as in production.
-    const database = await createBenchDatabase(postgresUrl, 'webhooks');
-    try {
-      results.webhooks = await runWebhookBench(redisUrl, console.log, database.url);
-    } finally {
-      await database.drop();
-    }
+    results.webhooks = await runWebhookBenchWithRecords(redisUrl, postgresUrl);
   } catch (error) {
     results.errors.push(`webhook bench: ${String(error)}`);
     console.error('webhook bench failed:', error);

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { CallRecordsDb } from '../../src/records/call-records-db';
@@ -25,6 +24,7 @@ import { connectRedis } from '../../src/store/redis-connection';
 import { createRedisStore } from '../../src/stores';
 import { round } from './figures';
 import { deletePrefix } from './redis-commands';
+import { createBenchDatabase, DEFAULT_BENCH_POSTGRES_URL } from './bench-database';
 
 const POSTGRES_CALLS = 5_000;
 const EMBEDDED_CALLS = 1_000;
@@ -116,24 +116,6 @@ async function oneRun(redis: Redis, db: SqlDatabase, database: RecordsBenchRun['
   }
 }
 
-/** A database of the bench's own on the server of `postgresUrl`, dropped afterwards. */
-export async function createBenchDatabase(postgresUrl: string, label: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 /** Runs on PostgreSQL (`postgresUrl`: a server where it may create and drop a database) and on the embedded one. */
 export async function runRecordsBench(redisUrl: string, postgresUrl: string, log: (line: string) => void = console.log): Promise<RecordsBenchResult> {
   const redis = await connectRedis(redisUrl, { commandTimeout: 30_000 });
@@ -173,7 +155,7 @@ export function printRecordsResult(result: RecordsBenchResult, log: (line: strin
 }
 
 if (require.main === module) {
-  runRecordsBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres').then(
+  runRecordsBench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', process.env.BENCH_POSTGRES_URL ?? DEFAULT_BENCH_POSTGRES_URL).then(
     (result) => printRecordsResult(result),
     (error: unknown) => {
       console.error(error);
