@@ -147,6 +147,7 @@ export class RecordsWorker {
       if (fact) readable.push({ entry, fact });
       else this.drop(entry, new Error('unreadable call-record fact'));
     }
+    let written = readable.length;
     try {
       await this.options.records.write(readable.map((item) => item.fact));
     } catch (error) {
@@ -155,12 +156,13 @@ export class RecordsWorker {
       for (const item of readable) {
         await this.options.records.write([item.fact]).catch((refusal: unknown) => {
           if (isOutage(refusal)) throw refusal;
+          written -= 1;
           this.drop(item.entry, refusal, item.fact.callSid);
         });
       }
     }
     await this.options.stream.done(entries.map((entry) => entry.id));
-    this.state.written += readable.length;
+    this.state.written += written;
   }
 
   private drop(entry: StreamEntry, error: unknown, callSid?: string): void {

@@ -83,6 +83,22 @@ describe('records workers that die and restart', () => {
     expect(await rows([...sids, call.callSid])).toHaveLength(sids.length + 1);
   });
 
+  it('a fact the database refuses for its data, or that cannot be read, is dropped and counted; the others are written', async () => {
+    const sids = await endSomeCalls();
+    const [poisoned] = sids;
+    await hotline.store.records.append('{not a fact');
+    const refusing = Object.create(records) as CallRecordsDb;
+    refusing.write = async (facts) => {
+      if (facts.some((fact) => fact.callSid === poisoned)) throw Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+      return records.write(facts);
+    };
+    const picky = new RecordsWorker({ stream: hotline.store.records, records: refusing, log: quiet, migrate: async () => undefined, consumer: 'picky' });
+    while ((await hotline.store.records.lag()).backlog > 0) await picky.round();
+    expect((await rows(sids)).map((row) => row.call_sid).sort()).toEqual(sids.slice(1).sort());
+    // The poisoned call's four facts (its end, repeated; queued; abandoned) and the unreadable entry.
+    expect(picky.status()).toMatchObject({ dropped: 5, failing: null });
+  });
+
   it('a worker stopped in the middle of its loop and started again writes what came meanwhile', async () => {
     const running = worker('restarting');
     running.start();
