@@ -19,7 +19,7 @@ import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
 import type { CallHistory } from '../records/call-history';
 import type { CallRecordsDb } from '../records/call-records-db';
-import { supervisorRoutes } from '../supervisor/supervisor-routes';
+import { supervisorRoutes } from './supervisor/supervisor-routes';
 import { AgentEventHub } from './agent-events';
 import { agentRoutes } from './agent-routes';
 import { AgentWork, type AgentWorkDeps } from './agent-work';

@@ -1,4 +1,4 @@
-import { csvField } from '../../src/supervisor/records-csv';
+import { csvField } from '../../../src/agent-api/supervisor/records-csv';
 
 describe('CSV fields (RFC 4180)', () => {
   it.each([

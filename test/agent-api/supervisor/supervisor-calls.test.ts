@@ -1,8 +1,8 @@
-import { migrate } from '../../src/records/sql/migrations';
-import { ALICE, BOB, bearer } from '../agent-api/agent-test-kit';
-import { createPostgresDatabase, type TestDatabase } from '../support/postgres';
-import { callFactOf, handoffFactOf, sid } from '../records/record-facts';
-import { startRecordsHotline, type RecordsHotline } from '../records/records-kit';
+import { migrate } from '../../../src/records/sql/migrations';
+import { ALICE, BOB, bearer } from '../agent-test-kit';
+import { createPostgresDatabase, type TestDatabase } from '../../support/postgres';
+import { callFactOf, handoffFactOf, sid } from '../../records/record-facts';
+import { startRecordsHotline, type RecordsHotline } from '../../records/records-kit';
 
 const SAM = 'sam-demo-token';
 const NOTE = '客户称"转账失败",已退款, 请复核\n=SUM(A1)';

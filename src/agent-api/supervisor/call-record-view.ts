@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { CallRecordRow } from '../records/call-records-db';
-import { OUTCOMES } from '../records/record-facts';
+import type { CallRecordRow } from '../../records/call-records-db';
+import { OUTCOMES } from '../../records/record-facts';
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
 

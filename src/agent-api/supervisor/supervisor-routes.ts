@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AgentDirectory } from '../agents/agent-directory';
-import { agentAuthentication } from '../agent-api/agent-auth';
-import { errorSchema } from '../agent-api/agent-api-schemas';
-import type { Clock } from '../clock';
-import type { CallRecordsDb, RecordsFilter } from '../records/call-records-db';
-import { OUTCOMES } from '../records/record-facts';
+import type { AgentDirectory } from '../../agents/agent-directory';
+import { agentAuthentication } from '../agent-auth';
+import { errorSchema } from '../agent-api-schemas';
+import type { Clock } from '../../clock';
+import type { CallRecordsDb, RecordsFilter } from '../../records/call-records-db';
+import { OUTCOMES } from '../../records/record-facts';
 import { callRecordView, callRecordViewSchema } from './call-record-view';
 import { CSV_BOM, CSV_HEADER, csvRow } from './records-csv';
 
