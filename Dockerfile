@@ -20,10 +20,12 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# Read at runtime: prompt catalogues and the queue's Lua scripts, which the compiled build loads
-# from the source tree (src/handoff/record/lua).
+# Read at runtime: prompt catalogues, the queue's Lua scripts and the embedded database's thread
+# script, which the compiled build loads from the source tree, and the call records' SQL migrations.
 COPY --chown=root:root prompts ./prompts
+COPY --chown=root:root migrations ./migrations
 COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
+COPY --chown=root:root src/records/sql/pglite-thread.cjs ./src/records/sql/pglite-thread.cjs
 # No data/ in the image: agents and wallets come from outside. A live line mounts its own agents
 # file read-only and points AGENTS_FILE at it (e.g. -v /etc/hotline:/etc/hotline:ro
 # -e AGENTS_FILE=/etc/hotline/agents.json) and uses the wallet core API (WALLET_API_URL).

@@ -27,6 +27,9 @@ import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
 import { refuseDemoDataWhenLive } from './security/demo-data';
 import { securityEvents, type SecurityEvents } from './security/security-events';
+import { createRecordsModule } from './records/records-module';
+import type { RecordsWorkerTuning } from './records/records-worker';
+import type { SqlDatabase } from './records/sql/sql-database';
 import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -48,6 +51,10 @@ export interface AppDeps {
   agents?: AgentDirectory;
   /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
   bridge?: CallBridge;
+  /** The call records' database (PostgreSQL or embedded); without it facts stay in the stream, unwritten. */
+  recordsDb?: SqlDatabase;
+  /** The records worker's pace (tests shorten its pauses). */
+  recordsWorker?: RecordsWorkerTuning;
 }
 
 /** Twilio posts are small; anything larger is not Twilio. */
@@ -78,6 +85,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const agents = deps.agents ?? loadConfiguredAgents(config.agentsFile);
   refuseDemoDataWhenLive(config, agents);
+  const records = deps.recordsDb && createRecordsModule({
+    stream: deps.store.records,
+    database: deps.recordsDb,
+    clock,
+    log: logger,
+    retentionDays: config.records.retentionDays,
+    businessHours: config.businessHours,
+    timeZone: config.businessTimeZone,
+    ...(deps.recordsWorker ? { worker: deps.recordsWorker } : {}),
+  });
+  // Tests and operations tooling reach the records through the app (`app.getDecorator('records')`).
+  app.decorate('records', records ?? null);
+  if (records) {
+    app.addHook('onReady', async () => records.start());
+    app.addHook('onClose', async () => records.stop());
+  }
   const handoff = createHandoffModule({
     agents,
     config,
@@ -90,6 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     log: logger,
     events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
     ...(deps.bridge ? { bridge: deps.bridge } : {}),
+    ...(records ? { quietHours: records.quietHours } : {}),
   });
   app.addHook('onReady', async () => handoff.sweeper.start());
   app.addHook('onClose', async () => handoff.sweeper.stop());
@@ -106,9 +130,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     sessionTtlSeconds: config.sessionTtlSeconds,
     events: metrics.callEvents(),
     callsToday,
+    records: deps.store.records,
   });
 
-  await app.register(healthRoutes, { store: deps.store });
+  await app.register(healthRoutes, { store: deps.store, ...(records ? { records: () => records.status() } : {}) });
   await app.register(voiceRoutes, {
     engine,
     renderer,
@@ -154,6 +179,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       log: logger,
       onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
       onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
+      ...(records ? { history: records.history, callRecords: records.records } : {}),
     });
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {

@@ -65,6 +65,11 @@ const envSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxySchema.default(false)),
   AGENT_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(10)),
   AGENT_LOGIN_WINDOW_SECONDS: seconds(1, 86_400, 300),
+  // Call records (SPEC §5): PostgreSQL, or without it the embedded PostgreSQL under DATA_DIR.
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  RECORDS_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(36_500).default(400)),
+  RECORDS_STREAM_MAXLEN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_000_000)),
 });
 
 export interface Config {
@@ -114,6 +119,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Failed agent logins allowed per client address and window before 429. */
   agentLogins: { maxFailures: number; windowSeconds: number };
+  /** Call records (SPEC §5): PostgreSQL at `databaseUrl`, or embedded under `dataDir` (relative to the project root). */
+  records: { databaseUrl: string | undefined; dataDir: string; retentionDays: number; streamMaxLen: number };
 }
 
 export class ConfigError extends Error {}
@@ -188,5 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowDemoData: e.ALLOW_DEMO_DATA === 'true',
     trustProxy: e.TRUST_PROXY,
     agentLogins: { maxFailures: e.AGENT_LOGIN_MAX_FAILURES, windowSeconds: e.AGENT_LOGIN_WINDOW_SECONDS },
+    records: {
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      retentionDays: e.RECORDS_RETENTION_DAYS,
+      streamMaxLen: e.RECORDS_STREAM_MAXLEN,
+    },
   };
 }

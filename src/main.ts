@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight webhooks');
     // fastify.close() stops accepting connections on both listeners and waits for requests in flight.
     await app.close();
+    await deps.recordsDb?.close();
     await deps.store.close();
     logger.info('stopped');
     process.exit(0);

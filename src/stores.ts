@@ -6,7 +6,11 @@ import type { Clock } from './clock';
 import type { HandoffStore } from './handoff/record/handoff-store';
 import { MemoryHandoffStore } from './handoff/record/memory-handoff-store';
 import { RedisHandoffStore } from './handoff/record/redis-handoff-store';
+import { handoffKeys } from './handoff/record/handoff-keys';
 import type { KeyValueStore } from './store/key-value-store';
+import { MemoryRecordStream } from './store/memory-record-stream';
+import { DEFAULT_RECORD_STREAM_MAXLEN, type RecordStream } from './store/record-stream';
+import { RedisRecordStream } from './store/redis-record-stream';
 import { MemoryKeyValueStore } from './store/memory-key-value-store';
 import { MemorySessionStore } from './store/memory-session-store';
 import { RedisKeyValueStore } from './store/redis-key-value-store';
@@ -26,19 +30,22 @@ export interface Store {
   /** The hand-off records: the human queue and every call handed to agents. */
   readonly handoffs: HandoffStore;
   readonly availability: AgentAvailability;
+  /** How calls ended, on their way to the call records' database (SPEC §5). */
+  readonly records: RecordStream;
   /** Resolves when the backing store answers; rejects fast when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createRedisStore(redis: Redis, prefix: string): Store {
+export function createRedisStore(redis: Redis, prefix: string, recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN): Store {
   const keys = redisKeys(prefix);
   return {
     kind: 'redis',
     sessions: new RedisSessionStore(redis, keys),
     values: new RedisKeyValueStore(redis, keys),
-    handoffs: new RedisHandoffStore(redis, prefix),
+    handoffs: new RedisHandoffStore(redis, prefix, undefined, recordsMaxLen),
     availability: new RedisAgentAvailability(redis, prefix),
+    records: new RedisRecordStream(redis, handoffKeys(prefix).records, recordsMaxLen),
     ping: async () => {
       await redis.ping();
     },
@@ -48,8 +55,9 @@ export function createRedisStore(redis: Redis, prefix: string): Store {
   };
 }
 
-export function createMemoryStore(clock: Clock): Store {
+export function createMemoryStore(clock: Clock, recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN): Store {
   const sessions = new MemorySessionStore(clock);
+  const records = new MemoryRecordStream(recordsMaxLen);
   const values = new MemoryKeyValueStore(clock);
   const sweeper = setInterval(() => {
     sessions.sessions.sweep();
@@ -61,8 +69,9 @@ export function createMemoryStore(clock: Clock): Store {
     kind: 'memory',
     sessions,
     values,
-    handoffs: new MemoryHandoffStore(clock),
+    handoffs: new MemoryHandoffStore(clock, records),
     availability: new MemoryAgentAvailability(),
+    records,
     ping: async () => undefined,
     close: async () => clearInterval(sweeper),
   };

@@ -5,6 +5,9 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import { projectRoot } from './project-root';
 import { PromptCatalogue } from './prompts/prompt-catalogue';
+import { embeddedDatabase } from './records/sql/embedded-database';
+import { postgresDatabase } from './records/sql/postgres-database';
+import type { SqlDatabase } from './records/sql/sql-database';
 import { connectRedis } from './store/redis-connection';
 import { createMemoryStore, createRedisStore, type Store } from './stores';
 import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
@@ -25,7 +28,23 @@ export async function createDeps(config: Config, logger: Logger): Promise<AppDep
   const twilio = createTwilio(config, logger);
   const wallet = createWallet(config, store);
   const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
-  return { store, twilio, catalogue, clock, logger, effects };
+  const recordsDb = await createRecordsDatabase(config, logger);
+  return { store, twilio, catalogue, clock, logger, effects, recordsDb };
+}
+
+/** PostgreSQL (DATABASE_URL), or the embedded PostgreSQL under DATA_DIR; the records worker migrates it. */
+async function createRecordsDatabase(config: Config, logger: Logger): Promise<SqlDatabase> {
+  const { databaseUrl, dataDir } = config.records;
+  if (databaseUrl) return postgresDatabase(databaseUrl, logger);
+  const folder = path.resolve(projectRoot(), dataDir, 'records');
+  if (config.redisUrl) {
+    logger.warn(
+      { folder },
+      'DATABASE_URL is not set: call records go to an embedded database in this process only. With several instances set DATABASE_URL, ' +
+        'or each keeps its own records.',
+    );
+  }
+  return embeddedDatabase(folder);
 }
 
 function createWallet(config: Config, store: Store): WalletBackend {
@@ -40,10 +59,10 @@ async function createStore(config: Config, logger: Logger): Promise<Store> {
       'REDIS_URL is not set: using the embedded in-process store. Call state is lost on restart and is not shared ' +
         'with other instances; set REDIS_URL for anything but a single development process.',
     );
-    return createMemoryStore(systemClock);
+    return createMemoryStore(systemClock, config.records.streamMaxLen);
   }
   const redis = await connectRedis(config.redisUrl);
-  return createRedisStore(redis, config.redisKeyPrefix);
+  return createRedisStore(redis, config.redisKeyPrefix, config.records.streamMaxLen);
 }
 
 /** Live: Twilio's REST API, within a 2 s budget per webhook (SPEC §4.1); slow requests go on and are retried in the background. */

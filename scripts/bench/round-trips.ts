@@ -24,14 +24,14 @@ export interface RoundTripResult {
  * Calls one at a time through a counting proxy: Redis round trips and commands per webhook. Starts
  * a server of its own, whose Redis is the proxy.
  */
-export async function measureRoundTrips(redisUrl: string, prefix: string): Promise<RoundTripResult> {
+export async function measureRoundTrips(redisUrl: string, prefix: string, databaseUrl?: string): Promise<RoundTripResult> {
   const url = new URL(redisUrl);
   const counter = new RedisTripCounter(url.hostname || '127.0.0.1', Number(url.port || 6379));
   const proxyPort = await counter.start();
   const proxiedUrl = new URL(redisUrl);
   proxiedUrl.hostname = '127.0.0.1';
   proxiedUrl.port = String(proxyPort);
-  const server = await startServer(proxiedUrl.toString(), prefix);
+  const server = await startServer(proxiedUrl.toString(), prefix, databaseUrl);
   const poster = createHttpPoster({ maxSockets: 1 });
   try {
     const call = new BenchCall(server.baseUrl);

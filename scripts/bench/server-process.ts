@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpPoster } from '../lib/http-poster';
@@ -15,8 +17,12 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts `dist/src/main.js` (built by `npm run bench`) against Redis under `prefix`; resolves once /readyz answers. */
-export async function startServer(redisUrl: string, prefix: string): Promise<ServerProcess> {
+/**
+ * Starts `dist/src/main.js` (built by `npm run bench`) against Redis under `prefix`, its call
+ * records in PostgreSQL at `databaseUrl` (or an embedded database in a temporary folder of its
+ * own); resolves once /readyz answers.
+ */
+export async function startServer(redisUrl: string, prefix: string, databaseUrl?: string): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
@@ -33,6 +39,7 @@ export async function startServer(redisUrl: string, prefix: string): Promise<Ser
       TWILIO_MODE: 'simulate',
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       LOG_LEVEL: 'silent',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-')) }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

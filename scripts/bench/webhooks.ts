@@ -32,7 +32,11 @@ const OPEN_LOOP_RATE = 2_000;
 const OPEN_LOOP_SECONDS = 10;
 const OPEN_LOOP_CALLS = 10_000;
 
-export async function runWebhookBench(redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', log: (line: string) => void = console.log): Promise<WebhookBenchResult> {
+export async function runWebhookBench(
+  redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  log: (line: string) => void = console.log,
+  databaseUrl?: string,
+): Promise<WebhookBenchResult> {
   const redis = await connectRedis(redisUrl, { commandTimeout: 10_000 });
   const prefix = `bench:webhooks:${randomBytes(4).toString('hex')}:`;
   let server: ServerProcess | undefined;
@@ -40,9 +44,12 @@ export async function runWebhookBench(redisUrl = process.env.REDIS_URL ?? 'redis
     const machine = await machineInfo(redis);
     log(`webhook bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, redis ${machine.redis}, load average ${machine.loadAverageAtStart}`);
     if (machine.loadAverageAtStart > 0.5) log(`warning: the machine is busy (load average ${machine.loadAverageAtStart} on ${machine.cores} cores): figures will be worse than on a quiet machine`);
-    server = await startServer(redisUrl, prefix);
+    server = await startServer(redisUrl, prefix, databaseUrl);
     await sanityCall(server.baseUrl);
-    log(`server: dist/src/main.js in its own process (pid ${server.child.pid}), Redis store, LOG_LEVEL=silent; script per call: dial, ${SCRIPT.join(' ')}, hang up`);
+    log(
+      `server: dist/src/main.js in its own process (pid ${server.child.pid}), Redis store, call records ${databaseUrl ? 'in PostgreSQL' : 'embedded'} ` +
+        `(the record stream and its worker in place), LOG_LEVEL=silent; script per call: dial, ${SCRIPT.join(' ')}, hang up`,
+    );
 
     await closedLoop(server.baseUrl, CLOSED_LOOP_CONNECTIONS, WARM_UP_SECONDS);
 
@@ -61,7 +68,7 @@ export async function runWebhookBench(redisUrl = process.env.REDIS_URL ?? 'redis
 
     await server.stop();
     server = undefined;
-    const roundTrips = await measureRoundTrips(redisUrl, prefix);
+    const roundTrips = await measureRoundTrips(redisUrl, prefix, databaseUrl);
     log(`round trips: ${roundTrips.roundTripsPerTurn}/turn over ${roundTrips.turns} turns one at a time (${JSON.stringify(roundTrips.commandsPerTurnByName)})`);
 
     return { machine, closedLoop: closed, openLoop: open, roundTrips, verdicts: judge(closed, open, roundTrips) };

@@ -19,6 +19,9 @@ import type { CallerSummary } from '../handoff/caller-summary';
 import type { AgentLabels } from '../prompts/agent-labels';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
+import type { CallHistory } from '../records/call-history';
+import type { CallRecordsDb } from '../records/call-records-db';
+import { supervisorRoutes } from './supervisor/supervisor-routes';
 import { AgentEventHub } from './agent-events';
 import { agentRoutes } from './agent-routes';
 import { AgentWork, type AgentWorkDeps } from './agent-work';
@@ -41,6 +44,10 @@ export interface AgentApiOptions {
   log: Logger;
   onClaimed?: AgentWorkDeps['onClaimed'];
   onConversationEnded?: AgentWorkDeps['onConversationEnded'];
+  /** The caller's earlier calls, from the call records (SPEC §5 `history`). */
+  history?: CallHistory;
+  /** The call records supervisors read (SPEC §5 "Supervisors and call records"). */
+  callRecords?: CallRecordsDb;
 }
 
 /** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
@@ -114,6 +121,12 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     availability: options.availability,
     labels: options.labels,
     clock: options.clock,
+    ...(options.history ? { history: options.history } : {}),
+  });
+  await app.register(supervisorRoutes, {
+    agents: options.agents,
+    clock: options.clock,
+    ...(options.callRecords ? { callRecords: options.callRecords } : {}),
   });
   await app.register(consoleRoutes);
 }

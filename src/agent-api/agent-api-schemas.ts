@@ -97,6 +97,20 @@ export const queuesResponseSchema = z.object({
 
 export const availabilityResponseSchema = z.object({ agentId: z.string(), available: z.boolean() });
 
+/** SPEC §5 `history`: this caller's last 5 earlier calls in 30 days; absent when the records could not tell in time. */
+export const historySchema = z
+  .array(
+    z.object({
+      callSid: z.string(),
+      date: z.string().describe('ISO 8601, when the call started'),
+      intent: z.string().nullable(),
+      intentLabel: z.string().nullable().describe("The intent in the agent's words"),
+      outcome: z.string().nullable().describe('contained, agent, abandoned, overflow, callback, callback-failed; null while still going on'),
+      note: z.string().nullable().describe("The agent's wrap-up note"),
+    }),
+  )
+  .describe('Earlier calls of this caller (by wallet if verified, else by number; none for a withheld number), newest first');
+
 /** What the agent sees about the caller they took. Never a PIN or one-time code: those are never stored. */
 export const claimResponseSchema = z.object({
   callSid: z.string(),
@@ -113,6 +127,7 @@ export const claimResponseSchema = z.object({
   secondsWaited: z.number().int().min(0),
   earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number today (local day of BUSINESS_TIMEZONE), whether or not they reached an agent'),
   ...callerContextFields,
+  history: historySchema.optional(),
 });
 
 /** A hand-off record as an agent may read it (SPEC §5 `GET /agent/calls/{callSid}`): never a PIN or code. */
@@ -136,6 +151,7 @@ export const handoffCallSchema = z.object({
     .nullable(),
   survey: z.number().int().min(1).max(5).nullable(),
   ...callerContextFields,
+  history: historySchema.optional(),
 });
 
 export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
+import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
+import type { Language } from '../../flows/vocabulary';
 import type { AgentLabels } from '../prompts/agent-labels';
 import type { AgentEventHub } from './agent-events';
 import { callerOf, handoffCall, queuesBody } from './agent-views';
@@ -22,6 +24,7 @@ import {
   wrapUpBodySchema,
 } from './agent-api-schemas';
 import type { AgentWork, CallActionResult } from './agent-work';
+import type { CallHistory } from '../records/call-history';
 
 export interface AgentRoutesOptions {
   agents: AgentDirectory;
@@ -31,6 +34,7 @@ export interface AgentRoutesOptions {
   availability: AgentAvailability;
   labels: AgentLabels;
   clock: Clock;
+  history?: Pick<CallHistory, 'earlierCalls'>;
 }
 
 const security = [{ bearerAuth: [] }];
@@ -56,6 +60,11 @@ function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, o
 /** The five calls of SPEC §5 "Agents", every one behind the bearer token. */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
   const { work, records, availability, labels, clock } = options;
+  /** The caller's earlier calls, or nothing when the records cannot tell in time (never fails the answer). */
+  const history = async (record: HandoffRecord, language: Language) => {
+    const calls = await options.history?.earlierCalls(record);
+    return calls ? { history: calls.map((call) => ({ ...call, intentLabel: call.intent ? labels.path(language, call.intent) : null })) } : {};
+  };
   const auth = agentAuthentication(options.agents);
   app.addHook('onRequest', auth.onRequest);
   const unauthorized = { 401: errorSchema.describe('Missing or invalid bearer token') };
@@ -160,6 +169,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
             secondsWaited: Math.floor(waitedMs / 1000),
             earlierCallsToday: result.earlierCallsToday,
             ...labels.context(agent.language, call),
+            ...(await history(call, agent.language)),
           });
         }
       }
@@ -236,7 +246,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     async (request, reply) => {
       const agent = auth.agentOf(request);
       const result = await work.call(agent, request.params.callSid);
-      return answerCallAction(reply, result, (record) => reply.code(200).send(handoffCall(record, labels, agent.language)));
+      const earlier = result.kind === 'done' ? await history(result.value, agent.language) : {};
+      return answerCallAction(reply, result, (record) => reply.code(200).send({ ...handoffCall(record, labels, agent.language), ...earlier }));
     },
   );
 

@@ -122,11 +122,11 @@ export class AgentWork {
     return { kind: 'done', value: null };
   }
 
-  /** A record this agent held or holds. */
+  /** A record this agent held or holds; a supervisor may read all. */
   async call(agent: Agent, callSid: string): Promise<CallActionResult<HandoffRecord>> {
     const record = await this.deps.records.get(callSid);
     if (!record) return { kind: 'not-found' };
-    if (!record.agents.includes(agent.id)) return { kind: 'not-yours' };
+    if (!record.agents.includes(agent.id) && !agent.supervisor) return { kind: 'not-yours' };
     return { kind: 'done', value: record };
   }
 }

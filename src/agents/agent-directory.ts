@@ -16,6 +16,8 @@ export interface Agent {
   id: string;
   name: string;
   tiers: Tier[];
+  /** May read every call and the call records (SPEC §5 "Supervisors and call records"). */
+  supervisor: boolean;
   /** Where a claimed caller is bridged: a phone number or a Twilio Client identity. */
   contact: AgentContact;
   /** The language the agent reads the caller's context in (labels from the prompt catalogues). */
@@ -39,12 +41,14 @@ const agentsFileSchema = z.object({
       z.object({
         id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case id'),
         name: z.string().min(1),
-        tiers: z.array(tierSchema).min(1),
+        tiers: z.array(tierSchema),
+        roles: z.array(z.literal('supervisor')).default([]),
         contact: contactSchema,
         language: languageSchema.default('zh-CN'),
         tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex digits>'),
       }),
     )
+    .refine((agents) => agents.every((a) => a.tiers.length > 0 || a.roles.includes('supervisor')), 'an agent serves at least one tier, unless a supervisor')
     .refine((agents) => new Set(agents.map((a) => a.id)).size === agents.length, 'agent ids must be unique')
     .refine((agents) => new Set(agents.map((a) => a.tokenHash)).size === agents.length, 'tokens must differ'),
 });
@@ -65,8 +69,8 @@ export class AgentDirectory {
 
   constructor(file: AgentsFile) {
     const parsed = agentsFileSchema.parse(file);
-    this.agents = parsed.agents.map(({ tokenHash, ...agent }) => ({
-      agent: { ...agent, tiers: TIERS.filter((tier) => agent.tiers.includes(tier)) },
+    this.agents = parsed.agents.map(({ tokenHash, roles, ...agent }) => ({
+      agent: { ...agent, tiers: TIERS.filter((tier) => agent.tiers.includes(tier)), supervisor: roles.includes('supervisor') },
       digest: digest(tokenHash),
     }));
   }

@@ -4,6 +4,7 @@ import type { Language } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import { keyForSpeech } from '../prompts/speech-matcher';
+import type { RecordStream } from '../store/record-stream';
 import type { SessionStore } from '../store/session-store';
 import type { Answer, Speech } from '../twilio/answer';
 import { isDialable } from '../twilio/caller-id';
@@ -31,6 +32,8 @@ export interface CallEngineDeps {
   sessionTtlSeconds: number;
   events?: CallEvents;
   callsToday?: CallsToday;
+  /** Where the end of each call is appended for its call record (SPEC §5). */
+  records?: RecordStream;
 }
 
 /**

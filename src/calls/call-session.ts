@@ -43,6 +43,8 @@ const sessionSchema = z.object({
   journey: journeySchema.default([]),
   selfService: selfServiceSchema.default([]),
   startedAt: z.number(),
+  /** When the status callback said the call ended (phase `ended`). */
+  endedAt: z.number().optional(),
 });
 
 export type CallSession = z.infer<typeof sessionSchema>;

@@ -1,7 +1,10 @@
 import { ENTRY_MENU, FLOW_VERSION } from '../../flows/call-flow';
 import type { Language } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
+import type { RecordStream } from '../store/record-stream';
 import type { SessionStore } from '../store/session-store';
+import { encodeFact } from '../records/record-facts';
+import { callFact } from './call-record-fact';
 import type { CallIdentity } from './call-input';
 import { decodeSession, encodeSession, SESSION_FORMAT, type CallSession } from './call-session';
 import { persistMenu, restoreMenu, startMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
@@ -21,6 +24,8 @@ export interface SessionKeeperDeps {
   clock: Clock;
   defaultLanguage: Language;
   sessionTtlSeconds: number;
+  /** Where the end of each call is appended for its call record (SPEC §5); none: not recorded. */
+  records?: RecordStream;
 }
 
 /**
@@ -68,17 +73,32 @@ export class SessionKeeper {
     return saved ? call.revision + 1 : null;
   }
 
-  /** Marks the call ended (status callback); retried on a lost race. Returns the session as it was. */
+  /**
+   * Marks the call ended (status callback); retried on a lost race. Returns the session as it was.
+   * The call record's fact is appended alongside the write, in the same round trip; a repeated
+   * status callback appends it again (the first append may have failed; the record merges both).
+   */
   async end(callSid: string): Promise<{ session: CallSession; justEnded: boolean } | null> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const stored = await this.deps.sessions.load(callSid);
       const session = stored && decodeSession(stored.data);
       if (!stored || !session) return null;
-      if (session.phase === 'ended') return { session, justEnded: false };
-      const ended = encodeSession({ ...session, phase: 'ended' });
-      if (await this.deps.sessions.save(callSid, ended, stored.revision, this.deps.sessionTtlSeconds)) return { session, justEnded: true };
+      if (session.phase === 'ended') {
+        await this.recordEnd(session, stored.revision);
+        return { session, justEnded: false };
+      }
+      const ended: CallSession = { ...session, phase: 'ended', endedAt: this.deps.clock.now() };
+      const [saved] = await Promise.all([
+        this.deps.sessions.save(callSid, encodeSession(ended), stored.revision, this.deps.sessionTtlSeconds),
+        this.recordEnd(ended, stored.revision + 1),
+      ]);
+      if (saved) return { session, justEnded: true };
     }
     return null;
+  }
+
+  private async recordEnd(session: CallSession, revision: number): Promise<void> {
+    await this.deps.records?.append(encodeFact(callFact(session, revision, session.endedAt ?? this.deps.clock.now())));
   }
 
   private open(data: string, revision: number): OpenCall | null {

@@ -28,6 +28,7 @@ import type { HandoffRules } from './record/handoff-rules';
 import { Survey } from './survey/survey';
 import { AnnouncementMemory, keyValueAnnouncementStore } from './waiting-room/announcement-memory';
 import { StoredWaitSamples } from './waiting-room/stored-wait-samples';
+import type { QuietHoursSource } from './waiting-room/quiet-hours-hint';
 import { countAgentsServing, WaitAnnouncer } from './waiting-room/wait-announcer';
 import { openAt } from './waiting-room/wait-samples';
 import { WaitingRoom } from './waiting-room/waiting-room';
@@ -53,6 +54,8 @@ export interface HandoffModuleDeps {
   bridge?: CallBridge;
   /** The agents who may take callers, for how many serve each queue now. */
   agents: AgentDirectory;
+  /** When waits are usually shortest (from the call records), told to callers facing a long wait. */
+  quietHours?: QuietHoursSource;
 }
 
 /** SPEC §4.1's timings from configuration. */
@@ -99,6 +102,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     agentsServing: (queue) => agentsServing(queue, deps.agents, store, records),
     memory: new AnnouncementMemory(keyValueAnnouncementStore(store.values)),
     open,
+    ...(deps.quietHours ? { quietHours: deps.quietHours } : {}),
   });
   const waitingRoom = new WaitingRoom({
     records,

@@ -110,11 +110,13 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
     if (!body) return reply;
     if (ENDED_STATUSES.has(body.CallStatus)) {
       let session: Awaited<ReturnType<CallEngine['hangUp']>> = null;
+      let recorded = true;
       try {
         session = await engine.hangUp(body.CallSid);
       } catch (error) {
-        // Twilio ignores this answer's body; the session expires by its TTL in any case.
-        request.log.error({ err: error }, 'could not record the end of the call');
+        // The call record's fact travels with this write (SPEC §5): a 503 lets Twilio try again.
+        request.log.error({ err: error }, 'could not record the end of the call; answering 503 so Twilio retries');
+        recorded = false;
       }
       // A call that never went towards an agent has nothing in the queue: skip those round trips.
       // Legs without a session (callbacks we dialled) may still be in it.
@@ -126,6 +128,7 @@ export async function voiceRoutes(app: FastifyInstance, options: VoiceRoutesOpti
         request.log.error({ err: error }, 'could not record the hang-up in the hand-off; answering 503 so Twilio retries');
         return reply.code(503).send();
       }
+      if (!recorded) return reply.code(503).send();
     }
     return reply.code(204).send();
   });

@@ -14,17 +14,19 @@ describe('agent directory', () => {
   const directory = loadAgentDirectory(defaultAgentsFile());
 
   it('loads the demo agents', () => {
-    expect(directory.list().map((agent) => agent.id)).toEqual(['alice', 'bob', 'carol']);
+    expect(directory.list().map((agent) => agent.id)).toEqual(['alice', 'bob', 'carol', 'sam']);
     expect(directory.get('alice')).toEqual({
       id: 'alice',
       name: 'Alice',
       tiers: ['tier1'],
+      supervisor: false,
       contact: { kind: 'client', identity: 'alice' },
       language: 'zh-CN',
     });
+    expect(directory.get('sam')).toMatchObject({ tiers: [], supervisor: true });
     expect(directory.get('carol')?.contact).toEqual({ kind: 'phone', number: '+8613900000003' });
-    // Carol reads callers' context in English; the others in Mandarin.
-    expect(directory.list().map((agent) => agent.language)).toEqual(['zh-CN', 'zh-CN', 'en-US']);
+    // Carol reads callers' context in English; the others (sam the supervisor too) in Mandarin.
+    expect(directory.list().map((agent) => agent.language)).toEqual(['zh-CN', 'zh-CN', 'en-US', 'zh-CN']);
     expect(directory.get('nobody')).toBeNull();
   });
 
@@ -32,6 +34,7 @@ describe('agent directory', () => {
     expect(directory.authenticate('alice-demo-token')?.id).toBe('alice');
     expect(directory.authenticate('bob-demo-token')?.id).toBe('bob');
     expect(directory.authenticate('carol-demo-token')?.id).toBe('carol');
+    expect(directory.authenticate('sam-demo-token')?.id).toBe('sam');
     expect(directory.authenticate('alice-demo-token ')).toBeNull();
     expect(directory.authenticate('mallory')).toBeNull();
     expect(directory.authenticate('')).toBeNull();
@@ -42,6 +45,7 @@ describe('agent directory', () => {
     expect(claimOrder(directory.get('alice')!)).toEqual(['tier1']);
     expect(claimOrder(directory.get('bob')!)).toEqual(['tier2', 'tier1']);
     expect(claimOrder(directory.get('carol')!)).toEqual(['tier2']);
+    expect(claimOrder(directory.get('sam')!)).toEqual([]);
   });
 
   const valid: AgentsFile['agents'][number] = {
@@ -59,6 +63,7 @@ describe('agent directory', () => {
     ['an unknown tier', { agents: [{ ...valid, tiers: ['tier3' as 'tier1'] }] }, /tiers/],
     ['a contact that is neither', { agents: [{ ...valid, contact: '13800000001' }] }, /contact/],
     ['a language the catalogues do not have', { agents: [{ ...valid, language: 'fr-FR' as 'zh-CN' }] }, /language/],
+    ['an agent of no tier who is no supervisor', { agents: [{ ...valid, tiers: [] }] }, /at least one tier, unless a supervisor/],
   ])('rejects a file with %s, naming the file', (_, file, message) => {
     const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'agents-')), 'agents.json');
     writeFileSync(filePath, JSON.stringify(file));

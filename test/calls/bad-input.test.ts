@@ -432,11 +432,16 @@ describe('when something inside fails, the caller hears an apology and a way for
     }
   });
 
-  it('a failing status callback is still answered 2xx', async () => {
+  it('a status callback whose end cannot be recorded is answered 503 (SPEC §4.1, §5: Twilio may try again), then 204 once the store is back', async () => {
     const hotline = await startTestHotline({ store: 'memory' });
     const app = await startTestHotline({ store: 'memory', deps: { store: brokenStore(hotline.store, 'load') } });
     try {
-      expect(await app.call().hangUp()).toBe(204);
+      const call = await hotline.call().dial();
+      const broken = app.call({ callSid: call.callSid, from: call.from });
+      expect(await broken.hangUp()).toBe(503);
+      expect(await hotline.store.records.lag()).toMatchObject({ backlog: 0 });
+      expect(await call.hangUp()).toBe(204);
+      expect(await hotline.store.records.lag()).toMatchObject({ backlog: 1 });
     } finally {
       await app.close();
       await hotline.close();

@@ -11,6 +11,8 @@ export interface HandoffKeys {
   index(name: IndexName): string;
   /** A list of the waiting room's figures of one queue. */
   figures(kind: string, queue: string): string;
+  /** The call records' stream: it shares the tag, so a step appends its fact in the same script. */
+  readonly records: string;
   /** Pub/sub channel of record changes (not a key). */
   readonly events: string;
 }
@@ -22,6 +24,7 @@ export function handoffKeys(prefix: string): HandoffKeys {
     agent: (agentId) => `${tag}:agent:${agentId}`,
     index: (name) => `${tag}:${name}`,
     figures: (kind, queue) => `${tag}:${kind}:${queue}`,
+    records: `${tag}:records`,
     events: `${tag}:events`,
   };
 }

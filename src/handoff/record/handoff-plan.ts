@@ -29,6 +29,8 @@ export interface Plan {
    * first), and the queues preferred before it empty.
    */
   head?: { queue: Tier; within: number; emptyBefore: Tier[] };
+  /** A call-record fact appended to the record stream with the step (handoff-fact.ts), when it changes the record. */
+  fact?: string;
 }
 
 /** How applying a plan went; the codes are decoded in one place (handoff-store.ts). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Tier } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
-import type { Plan } from './handoff-plan';
+import { handoffFact } from './handoff-fact';
+import type { ApplyOutcome, Plan } from './handoff-plan';
 import { handoffEntrySchema, type HandoffEntry, type HandoffRecord, type StoredRecord, type WrapUp } from './handoff-record';
 import type { HandoffRules } from './handoff-rules';
 import type { HandoffStore } from './handoff-store';
@@ -61,7 +62,7 @@ export class HandoffRecords {
   async enqueue(input: HandoffEntry, callbackExpiresAt?: number): Promise<{ created: boolean; record: HandoffRecord }> {
     const entry = handoffEntrySchema.parse(input);
     const plan = waitingRoom.enqueue(entry, this.clock.now(), this.rules, randomUUID(), callbackExpiresAt);
-    const outcome = await this.store.apply(plan);
+    const outcome = await this.apply(plan, null);
     if (outcome === 'applied') return { created: true, record: plan.record };
     const existing = await this.get(entry.callSid);
     if (!existing) throw new Error(`enqueue of ${entry.callSid} neither applied nor found`);
@@ -127,7 +128,7 @@ export class HandoffRecords {
         await this.store.apply(change(stored, randomUUID(), stored.record, { remove: [queue] }));
         continue;
       }
-      const outcome = await this.store.apply(step);
+      const outcome = await this.apply(step, stored.record);
       if (outcome === 'applied') return { kind: 'claimed', record: step.record, token, waitedMs: Math.max(0, now - stored.record.waitingSince) };
       if (outcome === 'agent-busy') return { kind: 'busy', callSid: await this.store.heldBy(agentId) };
     }
@@ -212,9 +213,15 @@ export class HandoffRecords {
       if (!stored) return { kind: 'refused', refused: 'not-found' };
       const step = make(stored);
       if (isRefusal(step)) return { kind: 'refused', ...step };
-      const outcome = await this.store.apply(step as Plan);
+      const outcome = await this.apply(step as Plan, stored.record);
       if (outcome === 'applied' || outcome === 'duplicate') return { kind: 'done', before: stored.record, record: step.record };
     }
     throw new Error(`hand-off step on ${callSid} lost ${MAX_ATTEMPTS} races in a row`);
+  }
+
+  /** Every step that changes what the call record shows appends its fact with it (SPEC §5). */
+  private apply(plan: Plan, before: HandoffRecord | null): Promise<ApplyOutcome> {
+    const fact = handoffFact(before, plan);
+    return this.store.apply(fact === undefined ? plan : { ...plan, fact });
   }
 }

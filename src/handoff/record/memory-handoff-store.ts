@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Tier } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
+import type { MemoryRecordStream } from '../../store/memory-record-stream';
 import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
 import { FIGURES_KEPT, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
@@ -17,7 +18,7 @@ interface Held {
 
 /**
  * The embedded twin of the Redis hand-off store for a single process: the same plans applied
- * the same way (see lua/apply-8.lua), atomic because each runs to completion on the event loop.
+ * the same way (see lua/apply-9.lua), atomic because each runs to completion on the event loop.
  */
 export class MemoryHandoffStore implements HandoffStore {
   private readonly records = new Map<string, Held>();
@@ -26,7 +27,11 @@ export class MemoryHandoffStore implements HandoffStore {
   private readonly figureLists = new Map<string, string[]>();
   private readonly events = new EventEmitter();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** The embedded record stream: a step's call-record fact is appended within the step. */
+    private readonly recordStream?: MemoryRecordStream,
+  ) {}
 
   async read(callSid: string): Promise<StoredRecord | null> {
     const held = this.live(callSid);
@@ -67,6 +72,7 @@ export class MemoryHandoffStore implements HandoffStore {
     for (const { index, score } of plan.add) this.index(index).add(plan.callSid, score);
     if (plan.agent?.op === 'claim') this.agents.set(plan.agent.agentId, { callSid: plan.callSid, expiresAt: now + (plan.agent.ttlMs ?? 0) });
     if (plan.agent?.op === 'release' && this.agents.get(plan.agent.agentId)?.callSid === plan.callSid) this.agents.delete(plan.agent.agentId);
+    if (plan.fact !== undefined) this.recordStream?.push(plan.fact);
     const change: RecordChange = { callSid: plan.callSid, state: plan.record.state, queue: plan.record.queue, ...(plan.record.agentId ? { agentId: plan.record.agentId } : {}) };
     queueMicrotask(() => this.events.emit('change', change));
     return 'applied';

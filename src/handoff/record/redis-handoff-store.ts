@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Tier } from '../../../flows/vocabulary';
+import { DEFAULT_RECORD_STREAM_MAXLEN } from '../../store/record-stream';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
 import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
@@ -20,7 +21,7 @@ const REPLICA_CHECK_MS = 30_000;
  * and copies no assets, so it reads the script from the source tree.
  */
 function applyScript(): string {
-  const candidates = [path.join(__dirname, 'lua/apply-8.lua'), path.resolve(__dirname, '../../../../src/handoff/record/lua/apply-8.lua')];
+  const candidates = [path.join(__dirname, 'lua/apply-9.lua'), path.resolve(__dirname, '../../../../src/handoff/record/lua/apply-9.lua')];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`hand-off Lua script not found in ${candidates.join(' or ')}`);
   return readFileSync(found, 'utf8');
@@ -31,7 +32,7 @@ type ApplyCommand = (...args: Array<string | number>) => Promise<unknown>;
 /**
  * Hand-off records in Redis: a hash per call, a sorted set per queue and per timer, a key per
  * agent holding a call, all under the `{queue}` hash tag. Every change is the one script
- * lua/apply-8.lua; every change that must survive a failover waits for a replica (WAIT) when the
+ * lua/apply-9.lua; every change that must survive a failover waits for a replica (WAIT) when the
  * server has one.
  */
 export class RedisHandoffStore implements HandoffStore {
@@ -42,9 +43,11 @@ export class RedisHandoffStore implements HandoffStore {
     private readonly redis: Redis,
     prefix: string,
     private readonly log?: Logger,
+    /** The call records' stream bound (record-stream.ts); its key is built with the hand-off's. */
+    private readonly recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN,
   ) {
     this.keys = handoffKeys(prefix);
-    if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 8, lua: applyScript() });
+    if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 9, lua: applyScript() });
   }
 
   async read(callSid: string): Promise<StoredRecord | null> {
@@ -94,6 +97,7 @@ export class RedisHandoffStore implements HandoffStore {
       this.keys.record(plan.callSid),
       this.keys.agent(plan.agent?.agentId ?? '-'),
       ...INDEX_NAMES.map((name) => this.keys.index(name)),
+      this.keys.records,
       plan.stepId,
       plan.expectRev === null ? '' : String(plan.expectRev),
       encodeRecord(plan.record),
@@ -102,6 +106,8 @@ export class RedisHandoffStore implements HandoffStore {
       JSON.stringify(spec),
       this.keys.events,
       JSON.stringify(change),
+      plan.fact ?? '',
+      String(this.recordsMaxLen),
     );
     const outcome = decodeApply(reply);
     if (outcome === 'applied') await this.waitForReplica(plan.callSid);

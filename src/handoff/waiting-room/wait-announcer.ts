@@ -1,6 +1,7 @@
 import type { Tier } from '../../../flows/vocabulary';
 import type { Speech } from '../../twilio/answer';
 import type { AnnouncementMemory, Decision } from './announcement-memory';
+import { quietHoursSpeech, type QuietHoursSource } from './quiet-hours-hint';
 import { announcementSpeech } from './wait-announcement';
 import { DEFAULT_WAIT_MODEL, waitForPosition, waitModel, type WaitModel, type WaitModelConfig } from './wait-estimator';
 import { openSince, type OpenAt, type WaitSample } from './wait-samples';
@@ -27,6 +28,8 @@ export interface WaitAnnouncerDeps {
   memory: AnnouncementMemory;
   open: OpenAt;
   config?: WaitModelConfig;
+  /** When waits are usually shortest, told on long waits (quiet-hours-hint.ts). */
+  quietHours?: QuietHoursSource;
 }
 
 export interface WaitAnnouncement {
@@ -90,6 +93,7 @@ export class WaitAnnouncer {
       agentsServing,
       now,
     });
-    return { speech: announcementSpeech(decision.announcement), decision, modelEstimateMs };
+    const quietHours = quietHoursSpeech(this.deps.quietHours, place.queue, decision.announcement.estimateMs);
+    return { speech: [...announcementSpeech(decision.announcement), ...quietHours], decision, modelEstimateMs };
   }
 }

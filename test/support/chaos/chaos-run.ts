@@ -35,10 +35,13 @@ const CALLBACK_RING_MS = 30_000;
 /**
  * The keys allowed to live without a TTL: the hand-off's six sorted sets (the two queues and the
  * lease, heartbeat, retry and expiry timers), shared by every call, whose members every step that
- * ends a call removes; and the set of available agents, bounded by the agents file. Every other
- * key (records, agents' one-call keys, sessions, call legs, wait samples, history) must expire.
+ * ends a call removes; the set of available agents, bounded by the agents file; and the call
+ * records' stream, which the records worker empties (bounded by MAXLEN; no worker runs here).
+ * Every other key (records, agents' one-call keys, sessions, call legs, wait samples, history)
+ * must expire.
  */
-const LONG_LIVED = (prefix: string) => new Set([...INDEX_NAMES.map((name) => handoffKeys(prefix).index(name)), `${prefix}agents:available`]);
+const LONG_LIVED = (prefix: string) =>
+  new Set([...INDEX_NAMES.map((name) => handoffKeys(prefix).index(name)), `${prefix}agents:available`, handoffKeys(prefix).records]);
 
 export class ChaosViolation extends Error {
   override name = 'ChaosViolation';

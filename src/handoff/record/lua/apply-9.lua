@@ -6,6 +6,7 @@
   KEYS[3] tier1 queue zset     KEYS[4] tier2 queue zset
   KEYS[5] leases zset          KEYS[6] heartbeats zset
   KEYS[7] callback retries zset KEYS[8] callback expiries zset
+  KEYS[9] the call records' stream (src/store/record-stream.ts)
   ARGV[1] step id              ARGV[2] expected revision ('' = the record must not exist)
   ARGV[3] the record JSON after the step
   ARGV[4] record TTL in ms ('' = keep the TTL it has: set once, at creation)
@@ -14,6 +15,7 @@
                  agent = {op = 'claim'|'release', ttl = ms}?,
                  head = {queue = keyIndex, within = n, emptyBefore = {keyIndex...}}? }
   ARGV[7] events channel ('' = none)   ARGV[8] event message
+  ARGV[9] a call-record fact to append to KEYS[9] ('' = none)   ARGV[10] the stream's MAXLEN
   Returns the new revision (> 0); 0 when this step id was applied already (a client re-send);
   -1 stale (another step changed the record first); -2 the agent holds another call;
   -3 the call is no longer among the first `within` of its queue.
@@ -56,5 +58,6 @@ if plan.agent then
     redis.call('DEL', KEYS[2])
   end
 end
+if ARGV[9] ~= '' then redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[10], '*', 'f', ARGV[9]) end
 if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
 return newRev
