@@ -4,6 +4,7 @@ import { MemoryAgentAvailability } from './agents/memory-agent-availability';
 import { RedisAgentAvailability } from './agents/redis-agent-availability';
 import type { Clock } from './clock';
 import type { HandoffStore } from './handoff/record/handoff-store';
+import { memoryLimitStores, redisLimitStores, type LimitStores } from './limits/limit-stores';
 import { MemoryHandoffStore } from './handoff/record/memory-handoff-store';
 import { RedisHandoffStore } from './handoff/record/redis-handoff-store';
 import type { KeyValueStore } from './store/key-value-store';
@@ -26,6 +27,8 @@ export interface Store {
   /** The hand-off records: the human queue and every call handed to agents. */
   readonly handoffs: HandoffStore;
   readonly availability: AgentAvailability;
+  /** Wrong-attempt counters, locks and SMS quotas (SPEC §3). */
+  readonly limits: LimitStores;
   /** Resolves when the backing store answers; rejects fast when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export function createRedisStore(redis: Redis, prefix: string): Store {
     values: new RedisKeyValueStore(redis, keys),
     handoffs: new RedisHandoffStore(redis, prefix),
     availability: new RedisAgentAvailability(redis, prefix),
+    limits: redisLimitStores(redis, prefix),
     ping: async () => {
       await redis.ping();
     },
@@ -51,10 +55,12 @@ export function createRedisStore(redis: Redis, prefix: string): Store {
 export function createMemoryStore(clock: Clock): Store {
   const sessions = new MemorySessionStore(clock);
   const values = new MemoryKeyValueStore(clock);
+  const limits = memoryLimitStores(clock);
   const sweeper = setInterval(() => {
     sessions.sessions.sweep();
     values.values.sweep();
     values.sets.sweep();
+    limits.sweep();
   }, 60_000);
   sweeper.unref();
   return {
@@ -63,6 +69,7 @@ export function createMemoryStore(clock: Clock): Store {
     values,
     handoffs: new MemoryHandoffStore(clock),
     availability: new MemoryAgentAvailability(),
+    limits,
     ping: async () => undefined,
     close: async () => clearInterval(sweeper),
   };

@@ -9,6 +9,7 @@ import type { CallSession } from './call-session';
 import { UNAVAILABLE, type EffectRegistry, type EffectResult } from './effects';
 import type { HandoffDesk } from './handoff-desk';
 import { menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
+import type { TurnClaim } from './turn-claims';
 
 /** A runaway chain of effect results must not spin a webhook forever. */
 const MAX_STEPS_PER_TURN = 12;
@@ -22,6 +23,8 @@ export interface Turn {
   speech: Speech[];
   sms: Array<{ template: string; vars?: PromptVars }>;
   log: CallLog;
+  /** Taken before the turn's first effect, so another delivery of the same webhook cannot run them too. */
+  claim?: TurnClaim;
 }
 
 export interface MenuStepsDeps {
@@ -39,9 +42,9 @@ export class MenuSteps {
   constructor(private readonly deps: MenuStepsDeps) {}
 
   /** Starts `turn` on its own copy of the session: the turn edits facts and stack. */
-  static turn(session: CallSession, snapshot: MenuSnapshot, readRevision: number, log: CallLog): Turn {
+  static turn(session: CallSession, snapshot: MenuSnapshot, readRevision: number, log: CallLog, claim?: TurnClaim): Turn {
     const copy: CallSession = { ...session, facts: { ...session.facts }, stack: [...session.stack] };
-    return { session: copy, snapshot, readRevision, speech: [], sms: [], log };
+    return { session: copy, snapshot, readRevision, speech: [], sms: [], log, ...(claim ? { claim } : {}) };
   }
 
   async advance(turn: Turn, first: MenuEvent): Promise<void> {
@@ -78,6 +81,7 @@ export class MenuSteps {
           break;
         case 'request': {
           const { effect, args = {} } = action.params as { effect: EffectName; args?: Record<string, string> };
+          await turn.claim?.take();
           pending.push({ type: 'RESULT', effect, ...(await this.runEffect(turn, effect, args)) } as ResultEvent);
           break;
         }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createIdentityEffects } from '../../../src/identity/identity-effects';
+import { createIdentityEffects, type WalletEffectsFactory } from '../../../src/identity/identity-effects';
 import { decodeSession, type CallSession } from '../../../src/calls/call-session';
 import type { HandoffDesk } from '../../../src/calls/handoff-desk';
 import type { CallFacts, Handoff } from '../../../flows/menu-contract';
@@ -9,7 +9,7 @@ import { DemoWalletBackend } from '../../../src/wallet/demo-wallet-backend';
 import { loadDemoWallets } from '../../../src/wallet/demo-wallet-data';
 import type { WalletBackend } from '../../../src/wallet/wallet-backend';
 import { deletePrefix, testRedis, uniquePrefix } from '../../support/redis';
-import { catalogue, ManualClock, startTestHotline, type TestHotline, type TestHotlineOptions } from '../../support/test-app';
+import { catalogue, ManualClock, startTestHotline, testConfig, type TestHotline, type TestHotlineOptions } from '../../support/test-app';
 
 export const WALLETS = {
   active: { phone: '+8613800000001', pin: '123456', id: 'W100000001' },
@@ -70,7 +70,8 @@ export async function startIdentityHotline(options: IdentityHotlineOptions = {})
   const store = redis ? createRedisStore(redis, prefix) : createMemoryStore(clock);
   const twilio = new SimulatedTwilioGateway(clock);
   const wallet = options.wallet?.(store, clock) ?? new DemoWalletBackend(demoData, store.values, clock);
-  const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
+  const limits = testConfig(options.env).identity;
+  const effects: WalletEffectsFactory = (services) => createIdentityEffects({ wallet, store, clock, catalogue, limits, ...services });
   const handoffs: RecordedHandoff[] = [];
   const hotline = await startTestHotline({
     ...options,
