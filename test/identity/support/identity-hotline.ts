@@ -55,6 +55,8 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
   store?: 'redis' | 'memory';
   /** Share with another instance (same prefix) to test state seen across instances. */
   redis?: Redis;
+  /** One store for several instances in this process (the embedded store shared, as on one server). */
+  sharedStore?: Store;
   wallet?: (store: Store, clock: ManualClock) => WalletBackend;
 }
 
@@ -64,10 +66,10 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
  */
 export async function startIdentityHotline(options: IdentityHotlineOptions = {}): Promise<IdentityHotline> {
   const clock = options.clock ?? new ManualClock();
-  const ownsRedis = options.store !== 'memory' && !options.redis;
-  const redis = options.store === 'memory' ? undefined : (options.redis ?? (await testRedis()));
+  const ownsRedis = !options.sharedStore && options.store !== 'memory' && !options.redis;
+  const redis = options.sharedStore || options.store === 'memory' ? undefined : (options.redis ?? (await testRedis()));
   const prefix = options.prefix ?? uniquePrefix('identity');
-  const store = redis ? createRedisStore(redis, prefix) : createMemoryStore(clock);
+  const store = options.sharedStore ?? (redis ? createRedisStore(redis, prefix) : createMemoryStore(clock));
   const twilio = new SimulatedTwilioGateway(clock);
   const wallet = options.wallet?.(store, clock) ?? new DemoWalletBackend(demoData, store.values, clock);
   const limits = testConfig(options.env).identity;
