@@ -386,22 +386,16 @@ describe('the identity gate', () => {
       expect(menu.prompt).toBe('identity.code');
     });
 
-    it('expired, and a new code refused by the SMS limits → "too many codes"', () => {
+    it.each([
+      ['the one resend already used', 'resendUsed', 'identity.noMoreCodes'],
+      ['a new code refused by the SMS limits', 'limited', 'identity.codeLimited'],
+    ] as const)('expired, and %s → its own menu', (_case, outcome, promptKey) => {
       const menu = atCode();
       menu.press(CODE);
       menu.answer('verifyCode', 'expired');
       menu.press('1');
-      menu.answer('resendCode', 'limited');
-      expect(menu.prompt).toBe('identity.codeLimited');
-    });
-
-    it('expired, and the one resend already used → "no more codes"', () => {
-      const menu = atCode();
-      menu.press(CODE);
-      menu.answer('verifyCode', 'expired');
-      menu.press('1');
-      menu.answer('resendCode', 'resendUsed');
-      expect(menu.prompt).toBe('identity.noMoreCodes');
+      menu.answer('resendCode', outcome);
+      expect(menu.prompt).toBe(promptKey);
     });
 
     it('invalid → the code hint; the third failure hands off with strikes', () => {

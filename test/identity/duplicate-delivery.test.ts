@@ -1,12 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { firstVerb, readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
-import { createMemoryStore, type Store } from '../../src/stores';
-import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
-import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { injectWebhook, ManualClock, prompt } from '../support/test-app';
-import { countingWallet, type Evaluation } from './support/counting-wallet';
-import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { injectWebhook, prompt } from '../support/test-app';
+import type { Evaluation } from './support/counting-wallet';
+import { WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 /**
  * SPEC §3: a webhook Twilio delivers twice (same call, same step) runs its effects once: one PIN
@@ -14,30 +11,15 @@ import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from '.
  * instances, or one after the other; every copy answers the same prompt.
  */
 describe.each(['redis', 'memory'] as const)('duplicate deliveries of one Gather (%s store, 2 instances)', (storeKind) => {
-  let clock: ManualClock;
-  let redis: Redis | undefined;
-  let prefix: string;
+  let pair: TwoInstances;
   let instances: [IdentityHotline, IdentityHotline];
   let evaluations: Evaluation[];
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    prefix = uniquePrefix('duplicates');
-    redis = storeKind === 'redis' ? await testRedis() : undefined;
-    const sharedStore = storeKind === 'memory' ? createMemoryStore(clock) : undefined;
-    let counted: ReturnType<typeof countingWallet> | undefined;
-    const wallet = (store: Store) => (counted ??= countingWallet(new DemoWalletBackend(demoData, store.values, clock))).wallet;
-    const options = { clock, wallet, ...(redis ? { redis, prefix } : { sharedStore: sharedStore! }) };
-    instances = [await startIdentityHotline(options), await startIdentityHotline(options)];
-    evaluations = counted!.evaluations;
+    pair = await twoInstances(storeKind);
+    ({ instances, evaluations } = pair);
   });
-  afterEach(async () => {
-    for (const instance of instances) await instance.close();
-    if (redis) {
-      await deletePrefix(redis, prefix);
-      await redis.quit();
-    }
-  });
+  afterEach(() => pair.close());
 
   /**
    * `copies` posts of the same keys to the call's current Gather, at once, alternating instances.

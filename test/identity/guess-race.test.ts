@@ -1,12 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import { createMemoryStore, type Store } from '../../src/stores';
-import { HttpWalletBackend } from '../../src/wallet/http-wallet-backend';
-import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
-import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { ManualClock, prompt } from '../support/test-app';
-import { CORE_ORIGIN, CORE_TOKEN, countingWallet, walletCoreDouble, type Evaluation } from './support/counting-wallet';
-import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { prompt } from '../support/test-app';
+import { WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 /**
  * SPEC §3 "Limits hold under concurrency": many calls guess one wallet's PIN at the same instant,
@@ -17,47 +12,8 @@ import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from '.
 const { phone, pin, id } = WALLETS.active;
 const wrongPins = (count: number) => Array.from({ length: count }, (_, i) => String(200_000 + i * 7919).padStart(6, '0'));
 
-interface Rig {
-  instances: [IdentityHotline, IdentityHotline];
-  evaluations: Evaluation[];
-  /** PIN requests the wallet core received (the HTTP backend only). */
-  coreCount?: () => number;
-  close(): Promise<void>;
-}
-
 type StoreKind = 'redis' | 'memory';
 type BackendKind = 'demo (scrypt)' | 'http core';
-
-async function rig(storeKind: StoreKind, backendKind: BackendKind): Promise<Rig> {
-  const clock = new ManualClock();
-  const redis: Redis | undefined = storeKind === 'redis' ? await testRedis() : undefined;
-  const prefix = uniquePrefix('guess-race');
-  const sharedStore = storeKind === 'memory' ? createMemoryStore(clock) : undefined;
-  const core = backendKind === 'http core' ? walletCoreDouble(25) : undefined;
-  let counted: ReturnType<typeof countingWallet> | undefined;
-  const wallet = (store: Store) => {
-    // One backend for both instances, as one wallet core serves every server.
-    counted ??= countingWallet(
-      core ? new HttpWalletBackend({ baseUrl: `${CORE_ORIGIN}/api/v1`, token: CORE_TOKEN }) : new DemoWalletBackend(demoData, store.values, clock),
-    );
-    return counted.wallet;
-  };
-  const options = { clock, wallet, ...(redis ? { redis, prefix } : { sharedStore: sharedStore! }) };
-  const instances: [IdentityHotline, IdentityHotline] = [await startIdentityHotline(options), await startIdentityHotline(options)];
-  return {
-    instances,
-    evaluations: counted!.evaluations,
-    ...(core ? { coreCount: core.pinRequests } : {}),
-    close: async () => {
-      for (const instance of instances) await instance.close();
-      core?.done();
-      if (redis) {
-        await deletePrefix(redis, prefix);
-        await redis.quit();
-      }
-    },
-  };
-}
 
 /** A caller from a number of their own, at the PIN prompt after typing the wallet's registered number. */
 async function atPin(hotline: IdentityHotline, caller: string): Promise<TwilioCallDriver> {
@@ -71,7 +27,7 @@ async function atPin(hotline: IdentityHotline, caller: string): Promise<TwilioCa
 }
 
 /** The same call, its next webhook taken by the other instance (Twilio may send it to any). */
-function onOther(rigged: Rig, call: TwilioCallDriver, index: number): TwilioCallDriver {
+function onOther(rigged: TwoInstances, call: TwilioCallDriver, index: number): TwilioCallDriver {
   const elsewhere = rigged.instances[(index + 1) % 2]!.call({ from: call.from, callSid: call.callSid });
   elsewhere.verbs = call.verbs;
   return elsewhere;
@@ -85,9 +41,9 @@ describe.each([
   ['redis', 'http core'],
   ['memory', 'http core'],
 ] as Array<[StoreKind, BackendKind]>)('simultaneous PIN guesses at one wallet (%s store, %s backend, 2 instances)', (storeKind, backendKind) => {
-  let rigged: Rig;
+  let rigged: TwoInstances;
   beforeEach(async () => {
-    rigged = await rig(storeKind, backendKind);
+    rigged = await twoInstances(storeKind, { backend: backendKind === 'http core' ? 'http' : 'demo' });
   });
   afterEach(() => rigged.close());
 
@@ -104,7 +60,7 @@ describe.each([
     const wrongEvaluated = rigged.evaluations.filter((evaluation) => !evaluation.right);
     expect(wrongEvaluated.length).toBeLessThanOrEqual(3);
     expect(rigged.evaluations.every((evaluation) => evaluation.walletId === id)).toBe(true);
-    if (rigged.coreCount) expect(rigged.coreCount()).toBe(rigged.evaluations.length);
+    if (rigged.coreRequests) expect(rigged.coreRequests()).toBe(rigged.evaluations.length);
     // Every caller hears one of: wrong (a PIN evaluated), locked (refused or the locking guess), or the leaf (verified).
     const levels = await Promise.all(calls.map(async (call) => (await rigged.instances[0].session(call.callSid))?.facts.identityLevel));
     answered.forEach((call, i) => {

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText, type Verb } from '../../scripts/lib/twiml-reader';
-import { createMemoryStore, type Store } from '../../src/stores';
-import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
 import { logCapture } from '../support/log-capture';
 import { injectWebhook, ManualClock, prompt, someCaller, testConfig } from '../support/test-app';
-import { countingWallet, type Evaluation } from './support/counting-wallet';
-import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from './support/identity-hotline';
+import type { Evaluation } from './support/counting-wallet';
+import { WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 /**
  * Property test of identity entry (SPEC §3) on two instances sharing one embedded store. Each run:
@@ -63,21 +62,16 @@ const standalone = (text: string, digits: string) => new RegExp(`(?<!\\d)${digit
 describe('identity entry under generated input, duplicates and concurrency (fast-check, 2 instances, embedded store)', () => {
   const capture = logCapture();
   const clock = new ManualClock();
-  const store = createMemoryStore(clock);
+  let pair: TwoInstances;
   let instances: [IdentityHotline, IdentityHotline];
   let evaluations: Evaluation[];
   const coverage = { runs: 0, webhooks: 0, duplicates: 0, evaluated: 0, verified: 0, locked: 0, refused: 0, codes: 0, smsRefused: 0 };
 
   beforeAll(async () => {
-    let counted: ReturnType<typeof countingWallet> | undefined;
-    const wallet = (shared: Store) => (counted ??= countingWallet(new DemoWalletBackend(demoData, shared.values, clock))).wallet;
-    const options = { clock, wallet, sharedStore: store, logDestination: capture.stream, logLevel: 'info' };
-    instances = [await startIdentityHotline(options), await startIdentityHotline(options)];
-    evaluations = counted!.evaluations;
+    pair = await twoInstances('memory', { clock, logDestination: capture.stream });
+    ({ instances, evaluations } = pair);
   });
-  afterAll(async () => {
-    for (const instance of instances) await instance.close();
-  });
+  afterAll(() => pair.close());
 
   const wrongNotices = new Set([1, 2].flatMap((attemptsLeft) => (['zh-CN', 'en-US'] as const).map((language) => prompt('identity.pinWrong', language, { attemptsLeft }))));
   const codeWrongNotices = new Set([1, 2].flatMap((attemptsLeft) => (['zh-CN', 'en-US'] as const).map((language) => prompt('identity.codeWrong', language, { attemptsLeft }))));
@@ -88,7 +82,7 @@ describe('identity entry under generated input, duplicates and concurrency (fast
       fc.asyncProperty(scenario, async ({ calls: specs }) => {
         clock.advance(CLEAN_SLATE_MS);
         coverage.runs++;
-        for (const id of Object.values(WALLETS).map((wallet) => wallet.id)) await store.values.delete(`wallet:state:${id}`);
+        for (const id of Object.values(WALLETS).map((wallet) => wallet.id)) await pair.store.values.delete(`wallet:state:${id}`);
         const outboxFrom = instances.map((instance) => instance.twilio.outbox().length);
         const evaluatedFrom = evaluations.length;
         const logsFrom = capture.count();

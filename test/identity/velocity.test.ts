@@ -1,12 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
-import { createMemoryStore, type Store } from '../../src/stores';
-import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
 import { logCapture } from '../support/log-capture';
-import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { ManualClock, prompt, testConfig } from '../support/test-app';
-import { countingWallet, type Evaluation } from './support/counting-wallet';
-import { demoData, startIdentityHotline, WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { prompt, testConfig, type ManualClock } from '../support/test-app';
+import type { Evaluation } from './support/counting-wallet';
+import { WALLETS, type IdentityHotline } from './support/identity-hotline';
+import { twoInstances, type TwoInstances } from './support/two-instances';
 
 /**
  * SPEC §3 velocity: at most 5 wrong PINs per caller ID per hour across all wallets (PIN spraying),
@@ -21,31 +18,17 @@ const TARGETS = [...Object.values(WALLETS).map((wallet) => wallet.phone.slice(3)
 const WRONG = '000000';
 
 describe.each(['redis', 'memory'] as const)('PIN spraying from one caller ID (%s store, 2 instances)', (storeKind) => {
+  let pair: TwoInstances;
   let clock: ManualClock;
-  let redis: Redis | undefined;
-  let prefix: string;
   let instances: IdentityHotline[];
   let evaluations: Evaluation[];
   const capture = logCapture();
 
   beforeEach(async () => {
-    clock = new ManualClock();
-    prefix = uniquePrefix('velocity');
-    redis = storeKind === 'redis' ? await testRedis() : undefined;
-    const sharedStore = storeKind === 'memory' ? createMemoryStore(clock) : undefined;
-    let counted: ReturnType<typeof countingWallet> | undefined;
-    const wallet = (store: Store) => (counted ??= countingWallet(new DemoWalletBackend(demoData, store.values, clock))).wallet;
-    const options = { clock, wallet, logDestination: capture.stream, logLevel: 'info', ...(redis ? { redis, prefix } : { sharedStore: sharedStore! }) };
-    instances = [await startIdentityHotline(options), await startIdentityHotline(options)];
-    evaluations = counted!.evaluations;
+    pair = await twoInstances(storeKind, { logDestination: capture.stream });
+    ({ clock, instances, evaluations } = pair);
   });
-  afterEach(async () => {
-    for (const instance of instances) await instance.close();
-    if (redis) {
-      await deletePrefix(redis, prefix);
-      await redis.quit();
-    }
-  });
+  afterEach(() => pair.close());
 
   /** Transactions → recent, from `from`: the caller-ID look-up, then the registered number typed. */
   async function typeNumber(instance: IdentityHotline, from: string, number: string): Promise<TwilioCallDriver> {
