@@ -38,8 +38,9 @@ export class TurnClaims {
         if (!(await this.values.setIfAbsent(key, 'claimed', CLAIM_TTL_MS))) throw new TurnTaken();
         held = true;
       },
+      // Best effort: a claim that cannot be freed expires by itself.
       release: async () => {
-        if (held) await this.values.delete(key);
+        if (held) await this.values.delete(key).catch(() => undefined);
       },
     };
   }
