@@ -20,13 +20,19 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# Read at runtime: prompt catalogues, demo data (wallets, agents) and the queue's Lua scripts,
-# which the compiled build loads from the source tree (src/handoff/record/lua).
+# Read at runtime: prompt catalogues and the queue's Lua scripts, which the compiled build loads
+# from the source tree (src/handoff/record/lua).
 COPY --chown=root:root prompts ./prompts
-COPY --chown=root:root data ./data
 COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
+# No data/ in the image: agents and wallets come from outside. A live line mounts its own agents
+# file read-only and points AGENTS_FILE at it (e.g. -v /etc/hotline:/etc/hotline:ro
+# -e AGENTS_FILE=/etc/hotline/agents.json) and uses the wallet core API (WALLET_API_URL).
+# docker-compose.yml mounts the repository's demo data/ at /app/data for simulate mode; live mode
+# refuses to start on it (see README "Operations").
 # The code stays owned by root and read-only to the process; it runs as the image's `node` user.
 USER node
+# The webhook port. ADMIN_PORT (staff: agent API, consoles, /docs, /metrics), when set, is not
+# exposed here on purpose: publish it only on an internal network.
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "require('http').get('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"

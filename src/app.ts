@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { AdminListener, serveOnlyOn } from './admin/admin-listener';
+import { guardAdminScope } from './admin/admin-scope';
 import { agentApi, loadConfiguredAgents } from './agent-api/agent-api-plugin';
 import type { AgentDirectory } from './agents/agent-directory';
 import { CallEngine } from './calls/call-engine';
@@ -21,6 +23,7 @@ import { loggingHandoffEvents } from './handoff/handoff-events';
 import { createHandoffModule } from './handoff/handoff-module';
 import { HotlineMetrics } from './metrics/hotline-metrics';
 import { measureRequests, metricsRoutes } from './routes/metrics-routes';
+import { refuseDemoDataWhenLive } from './security/demo-data';
 import { securityEvents, type SecurityEvents } from './security/security-events';
 import { SmsGate } from './sms/sms-gate';
 import type { Store } from './stores';
@@ -52,16 +55,23 @@ export interface AppDeps {
 /** Twilio posts are small; anything larger is not Twilio. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** TRUST_PROXY for Fastify: a hop count trusts that many proxies in front (proxy-addr's rule for a number). */
+function trustProxy(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** Builds the hotline around injected dependencies; tests call this with real ones and `inject()`. */
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const clock = deps.clock ?? systemClock;
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy(config.trustProxy) });
+  const split = config.admin.port !== undefined;
+  app.decorate('adminListener', split ? new AdminListener(app, { port: config.admin.port!, host: config.admin.host }) : null);
   // A menu whose prompts are missing would leave callers in silence: refuse to start instead.
   checkFlowPrompts(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
-  const metrics = new HotlineMetrics(deps.store.handoffs);
+  const metrics = new HotlineMetrics({ ping: () => deps.store.ping(), queue: deps.store.handoffs, clock });
   const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   // Every SMS goes through this one gate: menus, codes, reset links, callbacks, agents.
@@ -69,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   measureRequests(app, metrics);
 
   const agents = deps.agents ?? loadConfiguredAgents(config.agentsFile);
+  refuseDemoDataWhenLive(config, agents);
   const handoff = createHandoffModule({
     agents,
     config,
@@ -102,7 +113,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   await app.register(healthRoutes, { store: deps.store });
-  await app.register(metricsRoutes, { metrics });
   await app.register(voiceRoutes, {
     engine,
     renderer,
@@ -126,20 +136,34 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     defaultLanguage: config.defaultLanguage,
     overflowNumber: config.overflowNumber,
   });
-  await app.register(agentApi, {
-    agents,
-    records: handoff.records,
-    availability: deps.store.availability,
-    bridge: handoff.bridge,
-    callbackFailures: handoff.callbackFailures,
-    clock,
-    callsToday,
-    log: logger,
-    onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
-    onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
+  // Everything staff use, in one scope: on the admin listener when ADMIN_PORT is set, behind the
+  // security headers and the failed-login limit. The supervisor API and its console go here too.
+  await app.register(async (admin) => {
+    await guardAdminScope(admin, {
+      split,
+      live: config.twilio.mode === 'live',
+      logins: { values: deps.store.values, clock, security, ...config.agentLogins },
+    });
+    await admin.register(metricsRoutes, { metrics });
+    await admin.register(agentApi, {
+      agents,
+      records: handoff.records,
+      availability: deps.store.availability,
+      bridge: handoff.bridge,
+      callbackFailures: handoff.callbackFailures,
+      clock,
+      callsToday,
+      log: logger,
+      onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
+      onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
+    });
   });
   if (deps.twilio instanceof SimulatedTwilioGateway) {
-    await app.register(devRoutes, { gateway: deps.twilio });
+    const gateway = deps.twilio;
+    await app.register(async (webhookPort) => {
+      if (split) serveOnlyOn(webhookPort, 'webhook');
+      await webhookPort.register(devRoutes, { gateway });
+    });
   }
   return app;
 }

@@ -23,6 +23,19 @@ const countryCodes = z.preprocess(
     .pipe(z.array(z.string().regex(/^[1-9]\d{0,2}$/, 'must be country calling codes like 86 or 86,852')).min(1)),
 );
 
+/**
+ * Which proxies may set X-Forwarded-For (Fastify's `trustProxy`): `false`, `true` (any: only when
+ * nothing else can reach the port), a hop count, or a comma-separated list of addresses and CIDRs.
+ */
+const trustProxySchema = z.string().transform((value, context): boolean | number | string[] => {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry))) return entries;
+  context.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a comma-separated list of addresses/CIDRs' });
+  return z.NEVER;
+});
+
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
@@ -64,6 +77,14 @@ const envSchema = z.object({
   SMS_MAX_PER_NUMBER_PER_DAY: count(1, 100, 10),
   SMS_MAX_CODES_PER_WALLET_PER_HOUR: count(1, 50, 5),
   SMS_COUNTRY_CODES: countryCodes,
+  // The second listener for staff (agent API, consoles, /docs, /metrics); unset: everything on PORT.
+  ADMIN_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  ADMIN_HOST: optionalString,
+  // Live mode refuses the demo agents and wallets unless this is true (a trial line).
+  ALLOW_DEMO_DATA: z.preprocess(emptyAsUndefined, z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')),
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, trustProxySchema.default(false)),
+  AGENT_LOGIN_MAX_FAILURES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(10_000).default(10)),
+  AGENT_LOGIN_WINDOW_SECONDS: seconds(1, 86_400, 300),
 });
 
 export interface Config {
@@ -119,6 +140,14 @@ export interface Config {
     maxCodesPerWalletPerHour: number;
     countryCodes: string[];
   };
+  /** The staff listener (SPEC §5 Operators); `port` undefined: everything on PORT. */
+  admin: { port: number | undefined; host: string };
+  /** A trial line: live mode may start on the demo agents file or wallet directory (demo tokens stay refused). */
+  allowDemoData: boolean;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For gives the client address (login rate limit, logs). */
+  trustProxy: boolean | number | string[];
+  /** Failed agent logins allowed per client address and window before 429. */
+  agentLogins: { maxFailures: number; windowSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +169,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // A lease shorter than the ring would hand the caller to a second agent while the first one's phone still rings.
   if (e.LEASE_SECONDS <= e.AGENT_RING_SECONDS) {
     throw new ConfigError(`LEASE_SECONDS: must be longer than AGENT_RING_SECONDS (${e.LEASE_SECONDS} <= ${e.AGENT_RING_SECONDS})`);
+  }
+
+  if (e.ADMIN_PORT !== undefined && e.ADMIN_PORT !== 0 && e.ADMIN_PORT === e.PORT) {
+    throw new ConfigError(`ADMIN_PORT: must differ from PORT (${e.PORT}); the admin listener is a second port`);
   }
 
   if (mode === 'live') {
@@ -197,5 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCodesPerWalletPerHour: e.SMS_MAX_CODES_PER_WALLET_PER_HOUR,
       countryCodes: e.SMS_COUNTRY_CODES,
     },
+    admin: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? e.HOST },
+    allowDemoData: e.ALLOW_DEMO_DATA === 'true',
+    trustProxy: e.TRUST_PROXY,
+    agentLogins: { maxFailures: e.AGENT_LOGIN_MAX_FAILURES, windowSeconds: e.AGENT_LOGIN_WINDOW_SECONDS },
   };
 }

@@ -5,16 +5,7 @@ import { createDeps } from './wiring';
 
 /** Wires the hotline from the environment, listens, and shuts down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const deps = await createDeps(config, logger);
   const app = await buildApp(config, deps);
@@ -32,7 +23,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight webhooks');
-    // fastify.close() stops accepting connections and waits for requests in flight.
+    // fastify.close() stops accepting connections on both listeners and waits for requests in flight.
     await app.close();
     await deps.store.close();
     logger.info('stopped');
@@ -42,9 +33,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  await app.adminListener?.listen();
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A configuration the hotline refuses (bad variable, demo data in live mode): the message alone, naming what to set.
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -79,6 +79,12 @@ describe('loadConfig', () => {
     ['DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'fr-FR' }],
     ['OVERFLOW_NUMBER', { OVERFLOW_NUMBER: 'call mum' }],
     ['SESSION_TTL_SECONDS', { SESSION_TTL_SECONDS: '5' }],
+    ['ADMIN_PORT', { ADMIN_PORT: '3000' }],
+    ['ADMIN_PORT', { ADMIN_PORT: 'admin' }],
+    ['ALLOW_DEMO_DATA', { ALLOW_DEMO_DATA: 'yes' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'the load balancer' }],
+    ['AGENT_LOGIN_MAX_FAILURES', { AGENT_LOGIN_MAX_FAILURES: '0' }],
+    ['AGENT_LOGIN_WINDOW_SECONDS', { AGENT_LOGIN_WINDOW_SECONDS: '0' }],
   ] as const)('a bad %s is refused with a message naming it', (name, env) => {
     expect(refusal(env).message).toContain(name);
   });
@@ -92,6 +98,21 @@ describe('loadConfig', () => {
   ] as const)('live mode without a proper %s refuses to start', (name, override) => {
     const error = refusal({ ...LIVE, ...override });
     expect(error.message).toContain(name);
+  });
+
+  it('the staff listener, demo data, proxies and the login limit: defaults and values', () => {
+    expect(loadConfig({})).toMatchObject({
+      admin: { port: undefined, host: '0.0.0.0' },
+      allowDemoData: false,
+      trustProxy: false,
+      agentLogins: { maxFailures: 10, windowSeconds: 300 },
+    });
+    const config = loadConfig({ ADMIN_PORT: '9090', HOST: '10.0.0.2', ALLOW_DEMO_DATA: 'true', AGENT_LOGIN_MAX_FAILURES: '5', AGENT_LOGIN_WINDOW_SECONDS: '60' });
+    expect(config).toMatchObject({ admin: { port: 9090, host: '10.0.0.2' }, allowDemoData: true, agentLogins: { maxFailures: 5, windowSeconds: 60 } });
+    expect(loadConfig({ ADMIN_PORT: '9090', ADMIN_HOST: '127.0.0.1' }).admin).toEqual({ port: 9090, host: '127.0.0.1' });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', '::1']);
   });
 
   it('live mode never falls back to the development token', () => {

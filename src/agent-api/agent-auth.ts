@@ -14,6 +14,11 @@ function streamToken(request: FastifyRequest): string | undefined {
   return typeof token === 'string' ? token : undefined;
 }
 
+/** The token a request presents, from its header or (the event stream only) its query. */
+export function presentedToken(request: FastifyRequest): string | undefined {
+  return bearerToken(request.headers.authorization) ?? streamToken(request);
+}
+
 /**
  * Authenticates every request of the scope it is added to (SPEC §5: 401 without a valid token).
  * The agent is kept per request in a WeakMap rather than on a request decoration, so nothing
@@ -23,7 +28,7 @@ export function agentAuthentication(agents: AgentDirectory) {
   const authenticated = new WeakMap<FastifyRequest, Agent>();
 
   async function onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const agent = agents.authenticate(bearerToken(request.headers.authorization) ?? streamToken(request));
+    const agent = agents.authenticate(presentedToken(request));
     if (!agent) {
       // Not awaited: a reply is thenable and resolves only once sent, after this hook returns.
       void reply

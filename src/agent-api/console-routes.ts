@@ -24,10 +24,9 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
       app.get(url, hide, async (_request, reply) =>
         reply
           .type(type)
-          // The token lives in sessionStorage; never let the page be framed or cached by a proxy.
+          // The token lives in sessionStorage: no proxy may cache the page (framing and sniffing are
+          // refused by the admin scope's security headers and CSP).
           .header('cache-control', 'no-store')
-          .header('x-frame-options', 'DENY')
-          .header('x-content-type-options', 'nosniff')
           .send(content),
       );
     }

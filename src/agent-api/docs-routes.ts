@@ -35,6 +35,21 @@ const INITIALIZER = `window.ui = SwaggerUIBundle({
 `;
 
 /**
+ * Swagger UI's page: its own scripts only, but it sets inline styles and draws icons from data:
+ * URLs. The consoles keep the stricter policy of the admin scope.
+ */
+const DOCS_CSP = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
  * The OpenAPI document at /docs/json and Swagger UI at /docs. Served here instead of by
  * registering @fastify/swagger-ui: that plugin pulls in @fastify/static → content-disposition 3,
  * an ES module (Node ≥ 22) that Jest cannot load on Node 20, so every test building the app would
@@ -45,7 +60,9 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
   const hide = { schema: { hide: true } };
 
   app.get('/docs/json', hide, async () => app.swagger());
-  app.get('/docs', hide, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/docs', { ...hide, helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(PAGE),
+  );
   app.get('/docs/static/initializer.js', hide, async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(INITIALIZER));
   for (const [name, type] of Object.entries(ASSETS)) {
     const content = readFileSync(path.join(assetDir, name));

@@ -23,8 +23,18 @@ export const REDACTED_PATHS = [
   'req.headers["x-twilio-signature"]',
 ];
 
+/** Fastify's request line (method, URL, host, address), with a `?token=` (the agents' event stream) censored. */
+function requestLine(request: { method?: string; url?: string; host?: string; ip?: string }) {
+  return {
+    method: request.method,
+    url: request.url?.replace(/([?&]token=)[^&]*/gi, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: { req: requestLine } };
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,9 +1,8 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallEvents } from '../calls/call-events';
 import type { HandoffEvents } from '../handoff/handoff-events';
-import { TIERS, type Tier } from '../../flows/vocabulary';
-import type { HandoffStore } from '../handoff/record/handoff-store';
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../security/security-events';
+import { registerScrapeGauges, type ScrapeSources } from './scrape-gauges';
 
 /**
  * The contact centre's numbers for Prometheus (`GET /metrics`). One registry per app, so two
@@ -71,23 +70,11 @@ export class HotlineMetrics {
     registers: [this.registry],
   });
 
-  constructor(queue?: Pick<HandoffStore, 'depth'>) {
+  constructor(sources?: ScrapeSources) {
     collectDefaultMetrics({ register: this.registry });
     // Every kind is exported from the start, so an alert on a rate sees 0 rather than nothing.
     for (const kind of SECURITY_EVENT_KINDS) this.securityEvents.inc({ kind }, 0);
-    if (queue) {
-      // Read at scrape time from the shared queue, so every instance reports the same depth.
-      new Gauge({
-        name: 'hotline_queue_depth',
-        help: 'Callers waiting, per queue',
-        labelNames: ['queue'],
-        registers: [this.registry],
-        async collect() {
-          const depths = await Promise.all(TIERS.map(async (tier: Tier) => [tier, await queue.depth(tier)] as const));
-          for (const [tier, depth] of depths) this.set({ queue: tier }, depth);
-        },
-      });
-    }
+    if (sources) registerScrapeGauges(this.registry, sources);
   }
 
   countSecurityEvent(kind: SecurityEventKind): void {

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ALICE, BOB, queuedCaller } from '../agent-api/agent-test-kit';
+import { launchChromium } from '../support/chromium';
 import { startTestHotline, type TestHotline } from '../support/test-app';
-
-/** Debian's chromium package; CI installs it. Missing it is a failure, never a silent skip. */
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('agent console in a real browser', () => {
   let hotline: TestHotline;
@@ -16,15 +13,11 @@ describe('agent console in a real browser', () => {
   let queuePolls: string[];
   /** Uncaught errors in the page's script. */
   let pageErrors: string[];
+  /** What the Content-Security-Policy blocked (Chromium reports each on the console). */
+  let cspViolations: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium) to run the console browser test`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,7 +29,11 @@ describe('agent console in a real browser', () => {
     page = await browser.newPage();
     queuePolls = [];
     pageErrors = [];
+    cspViolations = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/agent/queues') queuePolls.push(request.url());
     });
@@ -45,6 +42,7 @@ describe('agent console in a real browser', () => {
     await page?.close();
     await hotline?.close();
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   /** Waits until the live status line says `text` (the console announces every outcome there). */

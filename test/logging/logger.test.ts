@@ -28,6 +28,13 @@ describe('the logger', () => {
     expect(nested).toMatchObject({ body: { Digits: '[redacted]', Caller: '[redacted]' }, args: { pin: '[redacted]' } });
   });
 
+  it("censors the event stream's ?token= in Fastify's request line and keeps the rest of it", () => {
+    const out = capture();
+    createLogger('info', out.stream).info({ req: { method: 'GET', url: '/agent/events?lang=en&token=carol-demo-token', host: 'h', ip: '10.1.2.3' } }, 'incoming request');
+    expect(out.text()).not.toContain('carol-demo-token');
+    expect(out.records()[0]).toMatchObject({ req: { method: 'GET', url: '/agent/events?lang=en&token=[redacted]', remoteAddress: '10.1.2.3' } });
+  });
+
   it('keeps what operators need: the CallSid and the message', () => {
     const out = capture();
     createLogger('info', out.stream).child({ callSid: 'CA0123' }).warn({ walletId: 'W-1' }, 'identity: wrong PIN');

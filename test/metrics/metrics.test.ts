@@ -1,18 +1,6 @@
 import { startIdentityHotline, WALLETS } from '../identity/support/identity-hotline';
+import { sample, scrape } from '../support/scrape';
 import { startTestHotline, type TestHotline } from '../support/test-app';
-
-async function scrape(hotline: TestHotline): Promise<string> {
-  const response = await hotline.app.inject({ method: 'GET', url: '/metrics' });
-  expect(response.statusCode).toBe(200);
-  expect(response.headers['content-type']).toContain('text/plain');
-  return response.body;
-}
-
-/** The value of one sample line, e.g. `hotline_calls_total 2`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('GET /metrics', () => {
   let hotline: TestHotline;
@@ -29,7 +17,7 @@ describe('GET /metrics', () => {
 
     const waiting = await hotline.call({ from: '+8613911112222' }).dial();
     await waiting.press('0');
-    let text = await scrape(hotline);
+    let text = await scrape(hotline.app);
     expect(sample(text, 'hotline_calls_total')).toBe(2);
     expect(sample(text, 'hotline_menu_choices_total{prompt="main.menu",key="3"}')).toBe(1);
     expect(sample(text, 'hotline_menu_choices_total{prompt="techSupport.menu",key="1"}')).toBe(1);
@@ -39,7 +27,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'hotline_webhook_duration_seconds_count{route="/voice/gather",status="200"}')).toBe(3);
 
     expect(await waiting.hangUp()).toBe(204);
-    text = await scrape(hotline);
+    text = await scrape(hotline.app);
     expect(sample(text, 'hotline_queue_abandoned_total{queue="tier1"}')).toBe(1);
     expect(sample(text, 'hotline_queue_depth{queue="tier1"}')).toBe(0);
     expect(sample(text, 'hotline_calls_ended_total{contained="false"}')).toBe(1);
@@ -56,7 +44,7 @@ describe('metrics and secrets', () => {
       await call.press('1');
       await call.press('918273');
       await call.press(pin);
-      const text = await scrape(hotline);
+      const text = await scrape(hotline.app);
       expect(sample(text, 'hotline_effect_results_total{effect="verifyPin",outcome="wrong"}')).toBe(1);
       expect(sample(text, 'hotline_effect_results_total{effect="verifyPin",outcome="verified"}')).toBe(1);
       // Label values only: numbers elsewhere (heap sizes, timestamps) may contain any digits.
