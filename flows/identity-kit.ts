@@ -43,7 +43,7 @@ interface EntrySpec {
 export function entryState(spec: EntrySpec): MenuStateConfig {
   const strikeOut: Choice = { guard: 'lastStrike', ...toAgent(spec.handoff, 'strikes') };
   return stateConfig({
-    meta: { prompt: spec.prompt, gather: spec.gather },
+    meta: { prompt: spec.prompt, gather: spec.gather, intent: spec.handoff.intent },
     entry: ['resetStrikes'],
     on: {
       DIGITS: [

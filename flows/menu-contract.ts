@@ -57,6 +57,8 @@ export type GatherKind = 'menu' | 'pin' | 'code' | 'phone';
 export interface StateMeta {
   prompt: string;
   gather: GatherKind;
+  /** The menu path the caller is at: the intent of a hand-off from here, and a step of their journey. */
+  intent: string;
   /** Keys that choose something in this state, for speech matching and hints. */
   options?: string[];
 }

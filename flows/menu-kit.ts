@@ -65,7 +65,7 @@ export interface MenuStateSpec {
  */
 export function menuState(spec: MenuStateSpec): MenuStateConfig {
   const handoff = { tier: spec.tier ?? 'tier1', intent: spec.intent, priority: spec.priority ?? 'normal' } as const;
-  const meta: StateMeta = { prompt: spec.prompt, gather: 'menu', options: Object.keys(spec.options) };
+  const meta: StateMeta = { prompt: spec.prompt, gather: 'menu', intent: spec.intent, options: Object.keys(spec.options) };
   const strikeOut: Choice = { guard: 'lastStrike', ...toAgent(handoff, 'strikes') };
   const digits: Choice[] = [
     ...Object.entries(spec.options).map(([key, choice]) => ({ guard: pressed(key), ...choice })),

@@ -54,3 +54,54 @@ export type Handoff = z.infer<typeof handoffSchema>;
 /** Values a prompt reads out (balances, transactions, case numbers). */
 export const promptVarsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
 export type PromptVars = z.infer<typeof promptVarsSchema>;
+
+/**
+ * What the IVR did for the caller by itself, one kind per thing an agent should not ask again
+ * (SPEC §5 `selfService`). Each has an agent-facing label in the prompt catalogues.
+ */
+export const SELF_SERVICE_KINDS = [
+  'identityLocked',
+  'resetLinkSent',
+  'lockWrongPassword',
+  'lockSuspicious',
+  'lockFrozen',
+  'lockActive',
+  'unlocked',
+  'unlockRefused',
+  'recentTransactionsRead',
+  'failedTransactionRead',
+  'failedTransactionNone',
+  'refundStatusRead',
+  'caseOpened',
+  'walletFrozen',
+  'pointsRead',
+  'smsSent',
+] as const;
+export const selfServiceKindSchema = z.enum(SELF_SERVICE_KINDS);
+export type SelfServiceKind = z.infer<typeof selfServiceKindSchema>;
+
+/** The most steps kept of a caller's walk through the menus; older steps give way to newer ones. */
+export const JOURNEY_MAX = 24;
+/** The most self-service entries kept for one call. */
+export const SELF_SERVICE_MAX = 16;
+
+/**
+ * The menus the caller walked, in order: menu paths (a menu id, or a leaf within it such as
+ * `transaction.failed`), each step once in a row. Never what the caller typed.
+ */
+export const journeySchema = z.array(intentSchema).max(JOURNEY_MAX);
+export type Journey = z.infer<typeof journeySchema>;
+
+/**
+ * One thing the IVR did: `kind` (a SelfServiceKind; stored as a plain word so a record written by
+ * a newer version still reads), when (`at`, ISO 8601), the transaction or case it concerned
+ * (`ref`), and a detail (a failure reason, a count, the SMS sent). Never a PIN, code or number.
+ */
+export const selfServiceEntrySchema = z.object({
+  kind: z.string().regex(/^[a-z][a-zA-Z]*$/).max(40),
+  at: z.iso.datetime(),
+  ref: z.string().min(1).max(64).optional(),
+  detail: z.string().min(1).max(64).optional(),
+});
+export type SelfServiceEntry = z.infer<typeof selfServiceEntrySchema>;
+export const selfServiceSchema = z.array(selfServiceEntrySchema).max(SELF_SERVICE_MAX);

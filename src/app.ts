@@ -6,12 +6,14 @@ import { agentApi, loadConfiguredAgents } from './agent-api/agent-api-plugin';
 import type { AgentDirectory } from './agents/agent-directory';
 import { CallEngine } from './calls/call-engine';
 import { CallsToday } from './calls/calls-today';
+import { checkAgentLabels } from './calls/flow-labels';
 import { checkFlowPrompts } from './calls/flow-prompts';
 import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { walletUnavailableEffects, type WalletEffectsFactory } from './identity/identity-effects';
 import { createLogger } from './logging/logger';
+import { AgentLabels } from './prompts/agent-labels';
 import type { PromptCatalogue } from './prompts/prompt-catalogue';
 import { devRoutes } from './routes/dev-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -69,6 +71,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.decorate('adminListener', split ? new AdminListener(app, { port: config.admin.port!, host: config.admin.host }) : null);
   // A menu whose prompts are missing would leave callers in silence: refuse to start instead.
   checkFlowPrompts(deps.catalogue);
+  // Agents read the caller's path and what the IVR did as labels: every one must exist in both languages.
+  checkAgentLabels(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
   const metrics = new HotlineMetrics({ ping: () => deps.store.ping(), queue: deps.store.handoffs, clock });
@@ -153,6 +157,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       callbackFailures: handoff.callbackFailures,
       clock,
       callsToday,
+      labels: new AgentLabels(deps.catalogue, config.businessTimeZone),
+      summary: handoff.summary,
       log: logger,
       onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
       onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),

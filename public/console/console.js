@@ -136,6 +136,7 @@ function showCall(call) {
   const state = $('call-state');
   state.replaceChildren();
   delete state.dataset.state;
+  callerContext.render(call);
   if (!call) return;
   for (const [key, label] of Object.entries(LABELS)) {
     let value = call[key];
@@ -383,15 +384,18 @@ $('wrapup-form').addEventListener('submit', async (event) => {
   const call = currentCall();
   if (!call) return;
   try {
+    const summary = $('wrapup-summary').disabled ? '' : $('wrapup-summary').value.trim();
     await api('POST', `/agent/calls/${encodeURIComponent(call.callSid)}/wrap-up`, {
       note: $('wrapup-note').value,
       resolved: $('wrapup-resolved').checked,
+      ...(summary ? { summary } : {}),
     });
     event.target.reset();
     setCurrentCall(null);
-    say(call.state === 'connected'
+    const texted = summary ? ' · 摘要将以短信发给来电者 The summary goes to the caller by SMS' : '';
+    say((call.state === 'connected'
       ? '通话已结束，来电者将收到满意度调查 Wrapped up; the caller hears the survey'
-      : '处理记录已保存 Wrapped up');
+      : '处理记录已保存 Wrapped up') + texted);
     if (session && !session.streaming) await refresh();
   } catch (error) {
     say(error.message, true);

@@ -15,6 +15,8 @@ import type { Logger } from 'pino';
 import type { CallsToday } from '../calls/calls-today';
 import type { CallBridge } from '../handoff/agent-leg/call-bridge';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
+import type { CallerSummary } from '../handoff/caller-summary';
+import type { AgentLabels } from '../prompts/agent-labels';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
 import { AgentEventHub } from './agent-events';
@@ -32,6 +34,10 @@ export interface AgentApiOptions {
   clock: Clock;
   /** "Earlier calls today" in the claim's context. */
   callsToday: CallsToday;
+  /** The caller's context (intent, journey, self-service) in each agent's language. */
+  labels: AgentLabels;
+  /** Texts an agent's wrap-up summary to the caller. */
+  summary: CallerSummary;
   log: Logger;
   onClaimed?: AgentWorkDeps['onClaimed'];
   onConversationEnded?: AgentWorkDeps['onConversationEnded'];
@@ -93,10 +99,11 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     callbackFailures: options.callbackFailures,
     callsToday: options.callsToday,
     clock: options.clock,
+    summary: options.summary,
     ...(options.onClaimed ? { onClaimed: options.onClaimed } : {}),
     ...(options.onConversationEnded ? { onConversationEnded: options.onConversationEnded } : {}),
   });
-  const events = new AgentEventHub(options.records, options.clock, options.log);
+  const events = new AgentEventHub(options.records, options.labels, options.clock, options.log);
   // Open event streams would keep the server from closing: end them first.
   app.addHook('preClose', async () => events.stop());
   await app.register(agentRoutes, {
@@ -105,6 +112,7 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     records: options.records,
     events,
     availability: options.availability,
+    labels: options.labels,
     clock: options.clock,
   });
   await app.register(consoleRoutes);

@@ -31,9 +31,20 @@ export const escalationBodySchema = z.strictObject({
   note: noteSchema.describe('Why the caller needs tier 2; shown to the tier 2 agent'),
 });
 
+/** An SMS carries about 70 Chinese characters a part: the summary and its frame fit in a few parts. */
+export const SUMMARY_MAX_LENGTH = 280;
+
 export const wrapUpBodySchema = z.strictObject({
   note: noteSchema.describe('What was done for the caller'),
   resolved: z.boolean({ error: 'resolved must be true or false' }),
+  summary: z
+    .string({ error: 'summary must be a string' })
+    .trim()
+    .max(SUMMARY_MAX_LENGTH, `summary must be at most ${SUMMARY_MAX_LENGTH} characters`)
+    .optional()
+    .describe(
+      'For the caller: texted to them by SMS (with the case number, if the IVR opened one) to the number they called from — never to a withheld, SIP or client caller. Empty or absent: no SMS',
+    ),
 });
 
 const tier = tierSchema;
@@ -41,6 +52,26 @@ const language = languageSchema;
 const identityLevel = identityLevelSchema.describe('0 unknown, 1 PIN, 2 PIN + SMS code');
 const priority = queuePrioritySchema;
 const maskedNumber = z.string().describe('Caller number, masked: country code and last four digits');
+
+/**
+ * What the IVR already learned and did (SPEC §5), in the agent's language (`language` in the
+ * agents file): never a PIN, a code or a full number.
+ */
+const callerContextFields = {
+  intentLabel: z.string().describe('The intent in the agent\'s words, e.g. 交易失败 / Failed transaction'),
+  journey: z.array(z.string()).describe('The menus the caller walked, in order, as labels'),
+  selfService: z
+    .array(
+      z.object({
+        kind: z.string().describe('e.g. walletFrozen, failedTransactionRead, caseOpened, resetLinkSent, smsSent'),
+        at: z.string().describe('ISO 8601'),
+        ref: z.string().optional().describe('The transaction id or case number it concerned'),
+        detail: z.string().optional().describe('A failure reason, a count, the SMS sent'),
+        text: z.string().describe('The entry as a line to read, e.g. "Wallet frozen at 20:31"'),
+      }),
+    )
+    .describe('What the IVR did for the caller, oldest first'),
+};
 
 export const waitingCallerSchema = z.object({
   callSid: z.string(),
@@ -81,6 +112,7 @@ export const claimResponseSchema = z.object({
   note: z.string().optional().describe('Escalation note from the tier 1 agent'),
   secondsWaited: z.number().int().min(0),
   earlierCallsToday: z.number().int().min(0).describe('Earlier calls from this number today (local day of BUSINESS_TIMEZONE), whether or not they reached an agent'),
+  ...callerContextFields,
 });
 
 /** A hand-off record as an agent may read it (SPEC §5 `GET /agent/calls/{callSid}`): never a PIN or code. */
@@ -99,8 +131,11 @@ export const handoffCallSchema = z.object({
   connectedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   endReason: z.string().nullable(),
-  wrapUp: z.object({ note: z.string(), resolved: z.boolean(), at: z.string() }).nullable(),
+  wrapUp: z
+    .object({ note: z.string(), resolved: z.boolean(), summary: z.string().optional().describe('What was texted to the caller'), at: z.string() })
+    .nullable(),
   survey: z.number().int().min(1).max(5).nullable(),
+  ...callerContextFields,
 });
 
 export const escalationResponseSchema = z.object({ callSid: z.string(), queue: z.literal('tier2'), escalated: z.literal(true) });

@@ -3,6 +3,7 @@ import type { Agent } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import type { RecordChange } from '../handoff/record/handoff-store';
+import type { AgentLabels } from '../prompts/agent-labels';
 import { handoffCall, queuesBody } from './agent-views';
 
 /** A comment line this often keeps proxies from closing a quiet stream (SPEC §5). */
@@ -29,6 +30,7 @@ export class AgentEventHub {
 
   constructor(
     private readonly records: HandoffRecords,
+    private readonly labels: AgentLabels,
     private readonly clock: Clock,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -78,7 +80,7 @@ export class AgentEventHub {
     listener.send('queues', { queues: await queuesBody(this.records, this.clock.now()) });
     const held = await this.records.heldBy(agent.id);
     const record = held && (await this.records.get(held));
-    if (record) listener.send('call', handoffCall(record));
+    if (record) listener.send('call', handoffCall(record, this.labels, agent.language));
   }
 
   private changed(change: RecordChange): void {
@@ -105,7 +107,7 @@ export class AgentEventHub {
       const record = await this.records.get(callSid);
       if (!record) return;
       for (const listener of this.listeners) {
-        if (record.agents.includes(listener.agent.id)) listener.send('call', handoffCall(record));
+        if (record.agents.includes(listener.agent.id)) listener.send('call', handoffCall(record, this.labels, listener.agent.language));
       }
     } catch (error) {
       this.log.warn({ err: error, callSid }, 'could not send a call change to the consoles');

@@ -5,6 +5,7 @@ import type { AgentAvailability } from '../agents/agent-availability';
 import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
+import type { AgentLabels } from '../prompts/agent-labels';
 import type { AgentEventHub } from './agent-events';
 import { callerOf, handoffCall, queuesBody } from './agent-views';
 import { agentAuthentication } from './agent-auth';
@@ -28,9 +29,9 @@ export interface AgentRoutesOptions {
   records: HandoffRecords;
   events: AgentEventHub;
   availability: AgentAvailability;
+  labels: AgentLabels;
   clock: Clock;
 }
-
 
 const security = [{ bearerAuth: [] }];
 const tags = ['agents'];
@@ -54,7 +55,7 @@ function answerCallAction<T>(reply: FastifyReply, result: CallActionResult<T>, o
 
 /** The five calls of SPEC §5 "Agents", every one behind the bearer token. */
 export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app, options) => {
-  const { work, records, availability, clock } = options;
+  const { work, records, availability, labels, clock } = options;
   const auth = agentAuthentication(options.agents);
   app.addHook('onRequest', auth.onRequest);
   const unauthorized = { 401: errorSchema.describe('Missing or invalid bearer token') };
@@ -158,6 +159,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
             note: call.note,
             secondsWaited: Math.floor(waitedMs / 1000),
             earlierCallsToday: result.earlierCallsToday,
+            ...labels.context(agent.language, call),
           });
         }
       }
@@ -196,7 +198,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
       schema: {
         tags,
         security,
-        summary: "Closes one's call; the caller then hears the satisfaction survey",
+        summary: "Closes one's call; the caller then hears the satisfaction survey (and gets the summary by SMS, when one is given)",
         params: callParamsSchema,
         body: wrapUpBodySchema,
         response: {
@@ -232,8 +234,9 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
       },
     },
     async (request, reply) => {
-      const result = await work.call(auth.agentOf(request), request.params.callSid);
-      return answerCallAction(reply, result, (record) => reply.code(200).send(handoffCall(record)));
+      const agent = auth.agentOf(request);
+      const result = await work.call(agent, request.params.callSid);
+      return answerCallAction(reply, result, (record) => reply.code(200).send(handoffCall(record, labels, agent.language)));
     },
   );
 

@@ -1,4 +1,5 @@
-import { TIERS } from '../../flows/vocabulary';
+import { TIERS, type Language } from '../../flows/vocabulary';
+import type { AgentLabels } from '../prompts/agent-labels';
 import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { maskPhone } from '../logging/logger';
@@ -34,8 +35,8 @@ export const callerOf = (record: HandoffRecord) => (record.dialable ? maskPhone(
 
 const iso = (at: number | undefined) => (at === undefined ? null : new Date(at).toISOString());
 
-/** A hand-off record as an agent sees it (handoffCallSchema). */
-export function handoffCall(record: HandoffRecord) {
+/** A hand-off record as an agent sees it (handoffCallSchema), its labels in the agent's language. */
+export function handoffCall(record: HandoffRecord, labels: AgentLabels, language: Language) {
   return {
     callSid: record.callSid,
     state: record.state,
@@ -51,9 +52,15 @@ export function handoffCall(record: HandoffRecord) {
     connectedAt: iso(record.connectedAt),
     endedAt: iso(record.endedAt),
     endReason: record.endReason ?? null,
-    wrapUp: record.wrapUp ? { note: record.wrapUp.note, resolved: record.wrapUp.resolved, at: new Date(record.wrapUp.at).toISOString() } : null,
+    wrapUp: record.wrapUp ? wrapUpView(record.wrapUp) : null,
     survey: record.survey ?? null,
+    ...labels.context(language, record),
   };
+}
+
+function wrapUpView(wrapUp: NonNullable<HandoffRecord['wrapUp']>) {
+  const { note, resolved, summary, at } = wrapUp;
+  return { note, resolved, ...(summary ? { summary } : {}), at: new Date(at).toISOString() };
 }
 
 /** Every queue with its first callers, as `GET /agent/queues` and the `queues` event give them. */

@@ -5,6 +5,7 @@ import type { CallsToday } from '../calls/calls-today';
 import type { Clock } from '../clock';
 import type { Claim, CallBridge } from '../handoff/agent-leg/call-bridge';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
+import type { CallerSummary } from '../handoff/caller-summary';
 import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords, StepResult } from '../handoff/record/handoff-records';
 import { classifyTwilioError } from '../twilio/twilio-errors';
@@ -17,6 +18,13 @@ export type ClaimResult =
   | { kind: 'busy'; callSid: string | null }
   /** Twilio refused the bridge; `terminal`: the record is closed, otherwise the caller is back in line. */
   | { kind: 'bridge-failed'; terminal: boolean };
+
+/** What an agent posts to wrap a call up; an empty summary texts nothing. */
+export interface WrapUpBody {
+  note: string;
+  resolved: boolean;
+  summary?: string | undefined;
+}
 
 /**
  * `not-found`: no record; `not-yours`: another agent's call; `conflict`: the call is not in a
@@ -37,6 +45,8 @@ export interface AgentWorkDeps {
   callbackFailures: CallbackFailures;
   callsToday: CallsToday;
   clock: Clock;
+  /** Texts the agent's wrap-up summary to the caller. */
+  summary: Pick<CallerSummary, 'send'>;
   /** A conversation that a wrap-up ended (its length feeds the estimated wait). */
   onConversationEnded?: (before: HandoffRecord, after: HandoffRecord) => Promise<void>;
   /** Told of every caller an agent took (metrics). */
@@ -90,10 +100,12 @@ export class AgentWork {
 
   /**
    * Stored whatever happens next (SPEC §4.1: a wrap-up is never lost); the survey starts only if
-   * the caller is still on the line and not in it already.
+   * the caller is still on the line and not in it already. A summary is texted to the caller once:
+   * only the wrap-up that was stored sends it.
    */
-  async wrapUp(agent: Agent, callSid: string, body: { note: string; resolved: boolean }, log: Logger): Promise<CallActionResult<null>> {
-    const result = await this.deps.records.wrapUp(callSid, { agentId: agent.id, ...body });
+  async wrapUp(agent: Agent, callSid: string, body: WrapUpBody, log: Logger): Promise<CallActionResult<null>> {
+    const summary = body.summary?.trim() || undefined;
+    const result = await this.deps.records.wrapUp(callSid, { agentId: agent.id, note: body.note, resolved: body.resolved, ...(summary ? { summary } : {}) });
     const step = answerOf(result);
     if (step.kind !== 'done' || result.kind !== 'done') return step as CallActionResult<null>;
     log.info({ callSid, agentId: agent.id, resolved: body.resolved }, 'call wrapped up');
@@ -105,6 +117,8 @@ export class AgentWork {
         log.error({ err: error, callSid, agentId: agent.id }, 'wrap-up stored but Twilio refused to move the caller to the survey');
       }
     }
+    // After the survey's move: the caller hears the survey on time, the SMS follows.
+    if (summary) await this.deps.summary.send(result.record, summary);
     return { kind: 'done', value: null };
   }
 

@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { projectRoot } from '../project-root';
 
-/** The console's three files and their types; nothing else under public/console is served. */
+/** The console's files and their types; nothing else under public/console is served. */
 const CONSOLE_FILES = {
   'index.html': 'text/html; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
+  'caller-context.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
 } as const;
 

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { TIERS, tierSchema, type Tier } from '../../flows/vocabulary';
+import { languageSchema, TIERS, tierSchema, type Language, type Tier } from '../../flows/vocabulary';
 
 /**
  * The agents who may take callers, from a data file (SPEC §5). Bearer tokens are stored as
@@ -18,6 +18,8 @@ export interface Agent {
   tiers: Tier[];
   /** Where a claimed caller is bridged: a phone number or a Twilio Client identity. */
   contact: AgentContact;
+  /** The language the agent reads the caller's context in (labels from the prompt catalogues). */
+  language: Language;
 }
 
 const contactSchema = z.union([
@@ -39,6 +41,7 @@ const agentsFileSchema = z.object({
         name: z.string().min(1),
         tiers: z.array(tierSchema).min(1),
         contact: contactSchema,
+        language: languageSchema.default('zh-CN'),
         tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'sha256:<64 hex digits>'),
       }),
     )

@@ -55,7 +55,7 @@ export class CallEngine {
     this.events = deps.events ?? ignoreCallEvents;
     this.keeper = new SessionKeeper(deps);
     this.claims = new TurnClaims(deps.values);
-    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events });
+    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events, clock: deps.clock, sms: deps.sms });
   }
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */
@@ -135,7 +135,7 @@ export class CallEngine {
 
   /**
    * SMS go out only after the turn is saved, so a webhook that lost its race sends nothing; the
-   * gate may refuse one (a withheld caller, a limit), and the caller hears why.
+   * gate may refuse one (a withheld caller, a landline, a limit), and the caller hears why.
    */
   private async sendSms(turn: Turn): Promise<void> {
     const { session } = turn;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { menuIdSchema } from '../../flows/menu-ids';
-import { callFactsSchema, handoffSchema, languageSchema, tierSchema } from '../../flows/vocabulary';
+import { callFactsSchema, handoffSchema, journeySchema, languageSchema, selfServiceSchema, tierSchema } from '../../flows/vocabulary';
 
 /** Bumped when the envelope itself changes shape; the flow has its own FLOW_VERSION. */
 export const SESSION_FORMAT = 2;
@@ -39,6 +39,9 @@ const sessionSchema = z.object({
   handoff: handoffSchema.optional(),
   /** Set once the hand-off placed the caller (phase `handoff`). */
   placement: placementSchema.optional(),
+  /** The menus the caller walked and what the IVR did for them (call-trail.ts), for the agent and the call's record. */
+  journey: journeySchema.default([]),
+  selfService: selfServiceSchema.default([]),
   startedAt: z.number(),
 });
 

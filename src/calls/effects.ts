@@ -2,6 +2,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { UNAVAILABLE_OUTCOME, type EffectName, type EffectOutcome } from '../../flows/effect-contract';
 import type { CallFacts, PromptVars } from '../../flows/vocabulary';
 import type { CallSession } from './call-session';
+import type { SelfServiceDone } from './call-trail';
 
 export interface EffectContext {
   readonly session: Readonly<CallSession>;
@@ -15,6 +16,8 @@ export interface EffectResult<E extends EffectName = EffectName> {
   outcome: EffectOutcome<E>;
   facts?: Partial<CallFacts>;
   vars?: PromptVars;
+  /** What the effect did for the caller, for the agent (call-trail.ts); never a secret. */
+  selfService?: SelfServiceDone;
 }
 
 /**

@@ -4,12 +4,13 @@ import { PromptCatalogueError, type PromptCatalogue } from '../prompts/prompt-ca
 
 /** What an action's params may be: fixed, or computed from the event (see flows/menu-options.ts). */
 type ParamsOf = unknown;
+type ActionLike = { type?: string; params?: ParamsOf };
 
 interface StateNodeLike {
   meta?: unknown;
-  entry: Array<{ type?: string; params?: ParamsOf }>;
-  transitions: Map<string, Array<{ actions: Array<{ type?: string; params?: ParamsOf }> }>>;
-  always?: Array<{ actions: Array<{ type?: string; params?: ParamsOf }> }>;
+  entry: ActionLike[];
+  transitions: Map<string, Array<{ actions: ActionLike[] }>>;
+  always?: Array<{ actions: ActionLike[] }>;
   states: Record<string, StateNodeLike>;
 }
 
@@ -17,25 +18,35 @@ interface StateNodeLike {
 const PROBE = { context: { facts: { identityLevel: 0 }, strikes: 0, vars: {}, exit: null }, event: { type: 'RESULT', vars: {} } };
 
 /**
- * Every catalogue key a menu machine can speak or text: its states' prompts, the notices it
- * says and the SMS templates it sends. Read from the machine's own definition, so a menu added
- * in flows/ is covered without being listed anywhere.
+ * Every state of a menu machine with the actions it can run (entry, transitions, eventless),
+ * their params resolved (computed ones asked with an empty RESULT). Read from the machine's own
+ * definition, so a menu added in flows/ is covered without being listed anywhere.
  */
+export function visitMenu(menu: MenuId, visit: (meta: unknown, actions: Array<{ type?: string; params: unknown }>) => void): void {
+  const walk = (node: StateNodeLike) => {
+    const actions = [...node.entry, ...[...node.transitions.values(), node.always ?? []].flat().flatMap((t) => t.actions)];
+    visit(
+      node.meta,
+      actions.map((action) => ({ type: action.type, params: typeof action.params === 'function' ? action.params(PROBE) : action.params })),
+    );
+    Object.values(node.states).forEach(walk);
+  };
+  walk((menus[menu] as unknown as { root: StateNodeLike }).root);
+}
+
+/** Every catalogue key a menu machine can speak or text: its states' prompts, the notices it says and the SMS templates it sends. */
 export function promptKeysOf(menu: MenuId): string[] {
   const keys = new Set<string>();
-  const visit = (node: StateNodeLike) => {
-    const meta = node.meta as { prompt?: string } | undefined;
-    if (meta?.prompt) keys.add(meta.prompt);
-    const actions = [...node.entry, ...[...node.transitions.values(), node.always ?? []].flat().flatMap((t) => t.actions)];
+  visitMenu(menu, (meta, actions) => {
+    const prompt = (meta as { prompt?: string } | undefined)?.prompt;
+    if (prompt) keys.add(prompt);
     for (const action of actions) {
       if (action.type !== 'say' && action.type !== 'sendSms') continue;
-      const params = (typeof action.params === 'function' ? action.params(PROBE) : action.params) as { key?: string; template?: string };
+      const params = action.params as { key?: string; template?: string };
       const key = params.key ?? params.template;
       if (key) keys.add(key);
     }
-    Object.values(node.states).forEach(visit);
-  };
-  visit((menus[menu] as unknown as { root: StateNodeLike }).root);
+  });
   return [...keys].sort();
 }
 

@@ -2,13 +2,16 @@ import { ENTRY_MENU } from '../../flows/call-flow';
 import type { EffectName } from '../../flows/effect-contract';
 import type { Handoff, MenuEvent, MenuExit, MenuId, ResultEvent } from '../../flows/menu-contract';
 import type { PromptVars } from '../../flows/vocabulary';
+import type { Clock } from '../clock';
+import type { SmsSender } from '../sms/sms-gate';
 import type { Speech } from '../twilio/answer';
 import type { CallEvents } from './call-events';
 import type { CallLog } from './call-input';
 import type { CallSession } from './call-session';
+import { served, walked } from './call-trail';
 import { UNAVAILABLE, type EffectRegistry, type EffectResult } from './effects';
 import type { HandoffDesk } from './handoff-desk';
-import { menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
+import { currentMeta, menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
 import type { TurnClaim } from './turn-claims';
 
 /** A runaway chain of effect results must not spin a webhook forever. */
@@ -31,6 +34,9 @@ export interface MenuStepsDeps {
   effects: EffectRegistry;
   desk: HandoffDesk;
   events: CallEvents;
+  clock: Clock;
+  /** Which callers can be texted at all, so the call's record names only SMS that go out. */
+  sms: Pick<SmsSender, 'canText'>;
 }
 
 /**
@@ -54,6 +60,7 @@ export class MenuSteps {
       const { snapshot, actions } = stepMenu(turn.session.menu, turn.snapshot, pending.shift()!);
       turn.snapshot = snapshot;
       turn.session.facts = { ...snapshot.context.facts };
+      noteWhere(turn);
       await this.perform(turn, actions, pending);
       const exit = menuExit(snapshot);
       if (exit) await this.follow(turn, exit, pending);
@@ -63,6 +70,7 @@ export class MenuSteps {
   /** Performs the entry actions of a menu just started (the call's first, or a restart). */
   async started(turn: Turn, actions: MenuAction[]): Promise<void> {
     const pending: MenuEvent[] = [];
+    noteWhere(turn);
     await this.perform(turn, actions, pending);
     if (pending.length > 0) await this.advance(turn, pending.shift()!);
   }
@@ -73,9 +81,14 @@ export class MenuSteps {
         case 'say':
           turn.speech.push(action.params as Speech);
           break;
-        case 'sendSms':
-          turn.sms.push(action.params as { template: string; vars?: PromptVars });
+        case 'sendSms': {
+          const sms = action.params as { template: string; vars?: PromptVars };
+          turn.sms.push(sms);
+          // Sent after the save (call-engine.ts), to the caller ID only if it can take an SMS at all;
+          // a quota refusing it then (SPEC §3 limits) is not foreseen here.
+          if (this.deps.sms.canText(turn.session.from)) served(turn.session, { kind: 'smsSent', detail: sms.template.replace(/^sms\./, '') }, this.deps.clock.now());
           break;
+        }
         case 'toggleLanguage':
           turn.session.language = turn.session.language === 'zh-CN' ? 'en-US' : 'zh-CN';
           break;
@@ -100,6 +113,7 @@ export class MenuSteps {
     try {
       const result = await handler(args, { session: turn.session, revision: turn.readRevision, log: turn.log });
       this.deps.events.effectResult(effect, result.outcome);
+      if (result.selfService) served(turn.session, result.selfService, this.deps.clock.now());
       return result;
     } catch (error) {
       turn.log.error({ effect, err: error }, 'effect failed');
@@ -123,6 +137,7 @@ export class MenuSteps {
     const handoff = inDeskMenu(session) ? { ...session.handoff!, reason: asked.reason } : asked;
     session.facts = { ...session.facts, intent: handoff.intent };
     session.handoff = handoff;
+    walked(session, handoff.intent);
     this.deps.events.handedOff(handoff);
     const outcome = await this.deps.desk.handOff(session, handoff);
     turn.speech.push(...outcome.speech);
@@ -139,8 +154,15 @@ export class MenuSteps {
     turn.session.menu = menu;
     const { snapshot, actions } = startMenu(menu, turn.session.facts);
     turn.snapshot = snapshot;
+    noteWhere(turn);
     await this.perform(turn, actions, pending);
   }
+}
+
+/** A state the caller rests in (a menu, an entry of digits) is a step of their journey. */
+function noteWhere(turn: Turn): void {
+  const meta = currentMeta(turn.snapshot);
+  if (meta && 'intent' in meta) walked(turn.session, meta.intent);
 }
 
 /**

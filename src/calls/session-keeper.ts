@@ -57,6 +57,8 @@ export class SessionKeeper {
       stack: [],
       snapshot: { value: null, context: null },
       phase: 'menu',
+      journey: [],
+      selfService: [],
       startedAt: this.deps.clock.now(),
     };
     const { snapshot, actions } = startMenu(ENTRY_MENU, session.facts);

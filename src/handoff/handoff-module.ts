@@ -17,6 +17,7 @@ import { TwilioCallBridge } from './agent-leg/twilio-call-bridge';
 import { CallEnded } from './call-ended';
 import { CallbackFailures } from './callbacks/callback-failures';
 import { CallerHistory } from './caller-history';
+import { CallerSummary } from './caller-summary';
 import { CallLegs } from './call-legs';
 import { handoffEffects } from './handoff-effects';
 import { loggingHandoffEvents, type HandoffEvents } from './handoff-events';
@@ -145,6 +146,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     survey: new Survey(records, events, log),
     callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),
     callbackFailures,
+    summary: new CallerSummary(deps.sms, deps.catalogue, log),
     bridge,
     sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
   };

@@ -98,5 +98,7 @@ function entryFor(session: Readonly<CallSession>, handoff: Handoff, priority: Qu
     ...(facts.subject ? { subject: facts.subject } : {}),
     priority,
     enqueuedAt: now,
+    journey: session.journey,
+    selfService: session.selfService,
   };
 }

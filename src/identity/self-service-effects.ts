@@ -7,7 +7,7 @@ import type { SmsSender } from '../sms/sms-gate';
 import type { WalletBackend } from '../wallet/wallet-backend';
 import type { IdentityClaims } from './identity-claims';
 import { spokenDigits } from './spoken-forms';
-import { TransactionReadout } from './transaction-readout';
+import { failureReasonKey, TransactionReadout } from './transaction-readout';
 
 export interface SelfServiceDeps {
   wallet: WalletBackend;
@@ -63,22 +63,24 @@ export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfSe
       if (sent.kind === 'refused') return { outcome: 'refused' };
       if (sent.kind === 'failed') return UNAVAILABLE;
       context.log.info({ walletId }, 'account: password reset link sent');
-      return { outcome: 'sent' };
+      return { outcome: 'sent', selfService: { kind: 'resetLinkSent' } };
     }),
 
     lockStatus: verified(2, async (_walletId, context) => {
       const claim = await deps.claims.get(context.session.callSid);
       const found = claim && (await wallet.findWalletByPhone(claim.phone));
       if (!found) return UNAVAILABLE;
-      if (found.status === 'frozen') return { outcome: 'frozen' };
-      if (found.status === 'active') return { outcome: 'active' };
-      return { outcome: found.lockReason === 'wrong-password' ? 'wrongPassword' : 'suspicious' };
+      if (found.status === 'frozen') return { outcome: 'frozen', selfService: { kind: 'lockFrozen' } };
+      if (found.status === 'active') return { outcome: 'active', selfService: { kind: 'lockActive' } };
+      return found.lockReason === 'wrong-password'
+        ? { outcome: 'wrongPassword', selfService: { kind: 'lockWrongPassword' } }
+        : { outcome: 'suspicious', selfService: { kind: 'lockSuspicious' } };
     }),
 
     unlock: verified(2, async (walletId, context) => {
       const unlocked = await wallet.unlock(walletId);
       context.log.info({ walletId, unlocked }, 'account: self-service unlock');
-      return { outcome: unlocked ? 'unlocked' : 'refused' };
+      return unlocked ? { outcome: 'unlocked', selfService: { kind: 'unlocked' } } : { outcome: 'refused', selfService: { kind: 'unlockRefused' } };
     }),
 
     recentTransactions: verified(1, async (walletId, context) => {
@@ -86,16 +88,17 @@ export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfSe
       const items = await wallet.recentTransactions(walletId, RECENT_COUNT);
       if (items.length === 0) return { outcome: 'none' };
       const lines = items.map((item) => readout.line(item, language)).join(language === 'en-US' ? ' ' : '');
-      return { outcome: 'found', vars: { count: items.length, items: lines } };
+      return { outcome: 'found', vars: { count: items.length, items: lines }, selfService: { kind: 'recentTransactionsRead', detail: String(items.length) } };
     }),
 
     failedTransaction: verified(1, async (walletId, context) => {
       const failed = await wallet.newestFailedTransaction(walletId);
-      if (!failed) return { outcome: 'none' };
+      if (!failed) return { outcome: 'none', selfService: { kind: 'failedTransactionNone' } };
       return {
         outcome: 'found',
         facts: { subject: { kind: 'transaction', id: failed.id } },
         vars: readout.failure(failed, context.session.language),
+        selfService: { kind: 'failedTransactionRead', ref: failed.id, detail: failureReasonKey(failed) },
       };
     }),
 
@@ -104,7 +107,7 @@ export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfSe
       const items = await wallet.disputes(walletId);
       if (items.length === 0) return { outcome: 'none' };
       const lines = items.map((item) => readout.dispute(item, language)).join(language === 'en-US' ? ' ' : '');
-      return { outcome: 'found', vars: { items: lines } };
+      return { outcome: 'found', vars: { items: lines }, selfService: { kind: 'refundStatusRead', detail: String(items.length) } };
     }),
 
     openCase: verified(1, async (walletId, context) => {
@@ -114,18 +117,19 @@ export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfSe
         outcome: 'opened',
         facts: { subject: { kind: 'case', id: caseId } },
         vars: { caseId, caseDigits: spokenDigits(caseId, context.session.language) },
+        selfService: { kind: 'caseOpened', ref: caseId },
       };
     }),
 
     freezeWallet: verified(1, async (walletId, context) => {
       await wallet.freeze(walletId, 'fraud-reported');
       context.log.warn({ walletId }, 'fraud: wallet frozen at the caller\'s request');
-      return { outcome: 'frozen' };
+      return { outcome: 'frozen', selfService: { kind: 'walletFrozen' } };
     }),
 
-    pointsBalance: verified(1, async (walletId) => ({
-      outcome: 'found',
-      vars: { points: await wallet.pointsBalance(walletId) },
-    })),
+    pointsBalance: verified(1, async (walletId) => {
+      const points = await wallet.pointsBalance(walletId);
+      return { outcome: 'found', vars: { points }, selfService: { kind: 'pointsRead', detail: String(points) } };
+    }),
   };
 }

@@ -8,6 +8,9 @@ import { spokenAmount, spokenDate, spokenDigits, spokenTime } from './spoken-for
 /** 'insufficient-balance' → 'insufficientBalance': wallet enums as catalogue key segments. */
 const keySegment = (value: string) => value.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
+/** Why a transaction failed, as the catalogue names it (`transaction.reason.<key>`): `insufficientBalance`, or `unknown`. */
+export const failureReasonKey = (transaction: Transaction) => keySegment(transaction.failureReason ?? 'unknown');
+
 /**
  * Wallet records as sentences from the prompt catalogue, in the caller's language. Counterparties
  * are masked before they are spoken: "张某明", "the account ending in 5 6 7 8", merchants in full.
@@ -35,7 +38,7 @@ export class TransactionReadout {
 
   /** The vars of `transaction.failed`: what failed, why, and what to do about it. */
   failure(transaction: Transaction, language: Language): PromptVars {
-    const reason = keySegment(transaction.failureReason ?? 'unknown');
+    const reason = failureReasonKey(transaction);
     return {
       ...this.basics(transaction, language),
       reason: this.catalogue.render(language, `transaction.reason.${reason}`),

@@ -20,9 +20,16 @@ const SECRET = /^\d{6}$/;
 /** The effects of proving who the caller is. */
 export type VerificationEffect = 'lookupCaller' | 'lookupPhone' | 'verifyPin' | 'sendCode' | 'resendCode' | 'verifyCode';
 
+/** For the agent: phone identification is locked (the wallet) or refused (the caller ID), so they verify another way. */
+const LOCKED_OUT = { kind: 'identityLocked' } as const;
+
 /** A lock or refusal as an effect's answer: the prompt says the minutes left. */
 function stopped<V extends LockedVerdict | RefusedVerdict>(verdict: V) {
-  return { outcome: verdict.kind, vars: { minutes: verdict.minutes } } as { outcome: V['kind']; vars: { minutes: number } };
+  return { outcome: verdict.kind, vars: { minutes: verdict.minutes }, selfService: LOCKED_OUT } as {
+    outcome: V['kind'];
+    vars: { minutes: number };
+    selfService: typeof LOCKED_OUT;
+  };
 }
 
 /**

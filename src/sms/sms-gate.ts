@@ -27,9 +27,11 @@ export interface SmsMessage {
 export type SmsRefusal = 'noNumber' | 'notMobile' | 'alreadySent' | 'callLimit' | 'numberLimit' | 'codeLimit';
 export type SmsOutcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'refused'; reason: SmsRefusal };
 
-/** The gate as its users see it: the engine (menu SMS), identity (codes, reset links), callbacks, agents. */
+/** The gate as its users see it: the engine (menu SMS), identity (codes, reset links), callbacks, agents' wrap-up summaries. */
 export interface SmsSender {
   send(message: SmsMessage, log: Logger): Promise<SmsOutcome>;
+  /** Whether `to` may get an SMS at all (dialable, textable); the quotas may still refuse one. */
+  canText(to: string): boolean;
 }
 
 /** What the caller hears after an SMS was asked for. */
@@ -69,31 +71,35 @@ function refusalOf(quota: string): SmsRefusal {
 export class SmsGate implements SmsSender {
   constructor(private readonly deps: SmsGateDeps) {}
 
+  canText(to: string): boolean {
+    return isTextable(to, this.deps.limits.countryCodes);
+  }
+
   async send(message: SmsMessage, log: Logger): Promise<SmsOutcome> {
     if (!isDialable(message.to)) return { kind: 'refused', reason: 'noNumber' };
-    if (!isTextable(message.to, this.deps.limits.countryCodes)) return this.refuse(message, 'notMobile');
-    const taken = await this.take(message);
-    if (taken.refused) return this.refuse(message, taken.refused);
+    if (!this.canText(message.to)) return this.refuse(message, 'notMobile');
+    const quotas = await this.take(message);
+    if (!Array.isArray(quotas)) return this.refuse(message, quotas.refused);
     try {
       const body = this.deps.catalogue.render(message.language, message.template, message.vars);
       await this.deps.twilio.sendSms({ to: message.to, body, callSid: message.callSid });
       return { kind: 'sent' };
     } catch (error) {
       log.error({ err: error, sms: message.template }, 'SMS could not be sent');
-      await this.giveBack(taken.quotas);
+      await this.giveBack(quotas);
       return { kind: 'failed' };
     }
   }
 
   /** Takes every quota the message counts against (one store script each, sent together), or none. */
-  private async take(message: SmsMessage): Promise<{ refused?: SmsRefusal; quotas: Array<[string, Quota[]]> }> {
+  private async take(message: SmsMessage): Promise<Array<[string, Quota[]]> | { refused: SmsRefusal }> {
     const quotas = this.quotasOf(message);
     const now = this.deps.clock.now();
     const results = await Promise.all(quotas.map(([subject, list]) => this.deps.quotas.take(subject, list, now)));
     const refusedAt = results.findIndex((full) => full !== null);
-    if (refusedAt < 0) return { quotas };
+    if (refusedAt < 0) return quotas;
     await this.giveBack(quotas.filter((_, index) => results[index] === null));
-    return { refused: refusalOf(results[refusedAt]!), quotas: [] };
+    return { refused: refusalOf(results[refusedAt]!) };
   }
 
   private quotasOf(message: SmsMessage): Array<[string, Quota[]]> {

@@ -210,6 +210,10 @@ describe('agent API (SPEC §5)', () => {
         callbackRequested: false,
         secondsWaited: 45,
         earlierCallsToday: 2,
+        // Queued here without the IVR (no menus walked): the intent in Alice's words, nothing more.
+        intentLabel: '交易失败',
+        journey: [],
+        selfService: [],
       });
       // Offered under a lease until the agent answers (the agent-answered webhook confirms the bridge).
       const record = await recordOf(entry.callSid);
@@ -503,6 +507,8 @@ describe('agent API (SPEC §5)', () => {
       ['resolved not a boolean', { note: 'done', resolved: 'true' }, /resolved must be true or false/],
       ['note missing', { resolved: true }, /note/],
       ['note too long', { note: 'x'.repeat(2001), resolved: true }, /at most 2000/],
+      ['summary too long', { note: 'done', resolved: true, summary: '很'.repeat(281) }, /summary must be at most 280/],
+      ['summary not a string', { note: 'done', resolved: true, summary: 42 }, /summary must be a string/],
     ])('is 400 with %s', async (_label, payload, message) => {
       const entry = await connectedTo(BOB);
       const response = await wrapUp(entry.callSid, BOB, payload);
@@ -538,6 +544,9 @@ describe('agent API (SPEC §5)', () => {
         endReason: null,
         wrapUp: null,
         survey: null,
+        intentLabel: '交易失败',
+        journey: [],
+        selfService: [],
       });
 
       await answer(entry.callSid);
@@ -692,6 +701,22 @@ describe('agent API (SPEC §5)', () => {
       expect([200, 302]).toContain(ui.statusCode);
     });
 
+    it('documents the caller context of the claim and the record, and the wrap-up summary', async () => {
+      const doc = (await hotline.app.inject({ method: 'GET', url: '/docs/json' })).json();
+      const claimed = doc.paths['/agent/claims'].post.responses['200'].content['application/json'].schema;
+      const record = doc.paths['/agent/calls/{callSid}'].get.responses['200'].content['application/json'].schema;
+      for (const schema of [claimed, record]) {
+        expect(schema.required).toEqual(expect.arrayContaining(['intentLabel', 'journey', 'selfService']));
+        expect(schema.properties.journey).toMatchObject({ type: 'array', items: { type: 'string' } });
+        expect(schema.properties.selfService.items.required).toEqual(expect.arrayContaining(['kind', 'at', 'text']));
+        expect(schema.properties.selfService.items.properties).toHaveProperty('ref');
+      }
+      const wrapUpBody = doc.paths['/agent/calls/{callSid}/wrap-up'].post.requestBody.content['application/json'].schema;
+      expect(wrapUpBody.properties.summary).toMatchObject({ type: 'string', maxLength: 280 });
+      expect(wrapUpBody.properties.summary.description).toMatch(/SMS/);
+      expect(wrapUpBody.required).not.toContain('summary');
+    });
+
     it('leaves the Twilio webhooks as they were: an unsigned post is still 403', async () => {
       const response = await hotline.app.inject({ method: 'POST', url: '/voice/incoming', payload: 'CallSid=CA1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       expect(response.statusCode).toBe(403);
@@ -702,6 +727,7 @@ describe('agent API (SPEC §5)', () => {
     it.each([
       ['/console', 'text/html'],
       ['/console/console.js', 'text/javascript'],
+      ['/console/caller-context.js', 'text/javascript'],
       ['/console/console.css', 'text/css'],
     ])('serves %s as %s', async (url, type) => {
       const response = await hotline.app.inject({ method: 'GET', url });

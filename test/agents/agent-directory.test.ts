@@ -20,8 +20,11 @@ describe('agent directory', () => {
       name: 'Alice',
       tiers: ['tier1'],
       contact: { kind: 'client', identity: 'alice' },
+      language: 'zh-CN',
     });
     expect(directory.get('carol')?.contact).toEqual({ kind: 'phone', number: '+8613900000003' });
+    // Carol reads callers' context in English; the others in Mandarin.
+    expect(directory.list().map((agent) => agent.language)).toEqual(['zh-CN', 'zh-CN', 'en-US']);
     expect(directory.get('nobody')).toBeNull();
   });
 
@@ -55,11 +58,17 @@ describe('agent directory', () => {
     ['a plain-text token', { agents: [{ ...valid, tokenHash: 'dave-token' }] }, /sha256:<64 hex digits>/],
     ['an unknown tier', { agents: [{ ...valid, tiers: ['tier3' as 'tier1'] }] }, /tiers/],
     ['a contact that is neither', { agents: [{ ...valid, contact: '13800000001' }] }, /contact/],
+    ['a language the catalogues do not have', { agents: [{ ...valid, language: 'fr-FR' as 'zh-CN' }] }, /language/],
   ])('rejects a file with %s, naming the file', (_, file, message) => {
     const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'agents-')), 'agents.json');
     writeFileSync(filePath, JSON.stringify(file));
     expect(() => loadAgentDirectory(filePath)).toThrow(filePath);
     expect(() => loadAgentDirectory(filePath)).toThrow(message);
+  });
+
+  it('an agent without a language reads Mandarin', () => {
+    expect(new AgentDirectory({ agents: [valid] }).get('dave')?.language).toBe('zh-CN');
+    expect(new AgentDirectory({ agents: [{ ...valid, language: 'en-US' }] }).get('dave')?.language).toBe('en-US');
   });
 
   it('rejects a missing or malformed file', () => {

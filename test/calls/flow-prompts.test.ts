@@ -1,32 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { MENU_IDS } from '../../flows/menu-ids';
 import { buildApp } from '../../src/app';
 import { checkFlowPrompts, promptKeysOf } from '../../src/calls/flow-prompts';
 import { createMemoryStore } from '../../src/stores';
-import { PromptCatalogue, PromptCatalogueError } from '../../src/prompts/prompt-catalogue';
+import { PromptCatalogueError } from '../../src/prompts/prompt-catalogue';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
+import { catalogueWithout } from '../support/catalogue-copy';
 import { catalogue, ManualClock, testConfig } from '../support/test-app';
-
-/** A copy of the real catalogues with `keys` removed from both languages, as an operator might leave them. */
-function catalogueWithout(keys: string[]): PromptCatalogue {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hotline-prompts-'));
-  try {
-    cpSync(path.join(__dirname, '../../prompts'), dir, { recursive: true });
-    for (const language of ['zh-CN', 'en-US']) {
-      for (const file of ['tech-support.json', 'sms.json']) {
-        const target = path.join(dir, language, file);
-        const texts = JSON.parse(readFileSync(target, 'utf8')) as Record<string, string>;
-        for (const key of keys) delete texts[key];
-        writeFileSync(target, JSON.stringify(texts));
-      }
-    }
-    return PromptCatalogue.load(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('the menus and the prompt catalogue agree at start', () => {
   it('reads every key a menu speaks or texts from the machine itself', () => {
@@ -42,7 +21,7 @@ describe('the menus and the prompt catalogue agree at start', () => {
   });
 
   it('refuses to start a hotline whose menu speaks prompts the catalogue lacks, naming the menu and every key', async () => {
-    const broken = catalogueWithout(['techSupport.noCodes', 'sms.techSupport.noCodes']);
+    const broken = catalogueWithout(['techSupport.noCodes', 'sms.techSupport.noCodes'], ['tech-support.json', 'sms.json']);
     expect(() => checkFlowPrompts(broken)).toThrow(PromptCatalogueError);
     expect(() => checkFlowPrompts(broken)).toThrow('menu techSupport speaks prompts missing from the catalogue: sms.techSupport.noCodes, techSupport.noCodes');
     const clock = new ManualClock();

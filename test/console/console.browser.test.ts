@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { ALICE, BOB, queuedCaller } from '../agent-api/agent-test-kit';
+import { ALICE, BOB, CAROL, queuedCaller } from '../agent-api/agent-test-kit';
 import { launchChromium } from '../support/chromium';
 import { startTestHotline, type TestHotline } from '../support/test-app';
 
@@ -63,15 +63,20 @@ describe('agent console in a real browser', () => {
     expect((await hotline.records.answered(callSid, record!.token!)).kind).toBe('done');
   }
 
-  /** Logs Bob in, lets him take `caller` and his phone answer. */
-  async function bobTalksTo(caller: ReturnType<typeof queuedCaller>) {
+  /** Queues `caller`, logs the agent in and lets them take the caller: the call is on screen, ringing. */
+  async function agentTakes(caller: ReturnType<typeof queuedCaller>, token: string, name: string) {
     await hotline.records.enqueue(caller);
-    await logIn(BOB, 'Bob (tier1, tier2)');
+    await logIn(token, name);
     await page.getByLabel(/Available/).check();
     await status('You are available');
     await page.getByRole('button', { name: /Take next caller/ }).click();
     await page.locator('dd[data-field="callSid"]', { hasText: caller.callSid }).waitFor();
     await callState('Ringing');
+  }
+
+  /** Logs Bob in, lets him take `caller` and his phone answer. */
+  async function bobTalksTo(caller: ReturnType<typeof queuedCaller>) {
+    await agentTakes(caller, BOB, 'Bob (tier1, tier2)');
     await agentAnswers(caller.callSid);
     await callState('Connected');
   }
@@ -114,6 +119,87 @@ describe('agent console in a real browser', () => {
     expect(await hotline.records.get(caller.callSid)).toMatchObject({
       state: 'closed',
       wrapUp: { agentId: 'bob', resolved: true, note: 'Explained the failed transfer; retried successfully' },
+    });
+  });
+
+  describe('what the IVR already did, and the summary for the caller', () => {
+    const at = (time: string) => new Date(`2026-11-25T${time}:00+08:00`).toISOString();
+    /** A caller as the IVR queues one after 2 → 2 → PIN → 0, with the trail the engine kept. */
+    const walkedCaller = (overrides: Parameters<typeof queuedCaller>[0] = {}) =>
+      queuedCaller({
+        journey: ['main', 'transaction', 'transaction.failed'],
+        selfService: [
+          { kind: 'failedTransactionRead', at: at('09:57'), ref: 'TX-20261125-0042', detail: 'insufficientBalance' },
+          { kind: 'smsSent', at: at('09:58'), detail: 'techSupport.paymentFails' },
+        ],
+        ...overrides,
+      });
+    const texts = (selector: string) => page.locator(selector).allTextContents();
+
+    it('shows the intent, the menus walked and the self-service in the agent\'s words, an empty place for earlier calls, and texts the summary', async () => {
+      const caller = walkedCaller();
+      await bobTalksTo(caller);
+
+      expect(await page.locator('#call-intent-label').textContent()).toBe('交易失败');
+      expect(await texts('#call-journey li')).toEqual(['主菜单', '交易问题', '交易失败']);
+      expect(await texts('#call-self-service li')).toEqual([
+        '09:57 已播报失败交易 TX-20261125-0042，失败原因：账户余额不足',
+        '09:58 已短信发送：付款或扫码失败的排查步骤',
+      ]);
+      expect(await page.locator('#call-self-service li').first().getAttribute('data-kind')).toBe('failedTransactionRead');
+      expect(await page.locator('#history-section h3').textContent()).toContain('Earlier calls');
+      expect(await texts('#call-history li')).toEqual(['暂无此前来电记录 No earlier calls known']);
+      expect(await page.locator('#ivr-section').isVisible()).toBe(true);
+
+      expect(await page.locator('#wrapup-summary').isEnabled()).toBe(true);
+      await page.locator('#wrapup-note').fill('Topped up, transfer retried');
+      await page.getByLabel(/Summary for the caller/).fill('已为您核实：余额不足导致转账失败，充值后已重新转账成功。');
+      await page.getByRole('button', { name: /Wrap up & send survey/ }).click();
+      await status('The summary goes to the caller by SMS');
+      const sms = hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === caller.callSid);
+      expect(sms).toEqual([expect.objectContaining({ to: caller.from, body: expect.stringContaining('充值后已重新转账成功') })]);
+      expect((await hotline.records.get(caller.callSid))?.wrapUp).toMatchObject({ summary: '已为您核实：余额不足导致转账失败，充值后已重新转账成功。' });
+      // The next caller starts with an empty summary field.
+      expect(await page.locator('#wrapup-summary').inputValue()).toBe('');
+    });
+
+    it('an English-speaking agent reads the same caller in English', async () => {
+      const caller = walkedCaller({ queue: 'tier2', intent: 'fraud.freeze', priority: 'urgent', journey: ['main', 'fraud.freeze'], selfService: [{ kind: 'walletFrozen', at: at('20:31') }] });
+      await agentTakes(caller, CAROL, 'Carol (tier2)');
+      expect(await page.locator('#call-intent-label').textContent()).toBe('Fraud or lost phone (freeze the wallet)');
+      expect(await texts('#call-journey li')).toEqual(['Main menu', 'Fraud or lost phone (freeze the wallet)']);
+      expect(await texts('#call-self-service li')).toEqual(['Wallet frozen at 20:31']);
+    });
+
+    it('lists earlier calls with their notes when the claim carries them', async () => {
+      // The caller's history (SPEC §5 `history`) comes from the call records; here it is added to the claim's answer.
+      await page.route('**/agent/claims', async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        const history = [
+          { date: '2026-11-20', intent: 'transaction.failed', intentLabel: '交易失败', outcome: 'agent', note: 'Advised to top up' },
+          { date: '2026-11-18', intent: 'techSupport', outcome: 'contained' },
+        ];
+        await route.fulfill({ response, json: { ...body, history } });
+      });
+      await bobTalksTo(walkedCaller());
+      expect(await texts('#call-history li')).toEqual([
+        '2026-11-20 · 交易失败 · 人工处理 served by an agentAdvised to top up',
+        '2026-11-18 · techSupport · 自助解决 solved by the IVR',
+      ]);
+      expect(await page.locator('#call-history .history-note').textContent()).toBe('Advised to top up');
+    });
+
+    it('offers no summary SMS for a caller without a number to text, and sends none', async () => {
+      const caller = walkedCaller({ from: 'anonymous', dialable: false });
+      await bobTalksTo(caller);
+      expect(await page.locator('dd[data-field="caller"]').textContent()).toBe('withheld');
+      expect(await page.locator('#wrapup-summary').isDisabled()).toBe(true);
+      expect(await page.locator('#wrapup-summary').getAttribute('placeholder')).toMatch(/no number to text/);
+      await page.locator('#wrapup-note').fill('Explained');
+      await page.getByRole('button', { name: /Wrap up & send survey/ }).click();
+      await status('Wrapped up');
+      expect(hotline.twilio.outbox().filter((entry) => entry.kind === 'sms')).toEqual([]);
     });
   });
 

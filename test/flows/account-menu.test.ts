@@ -32,7 +32,7 @@ describe('account menu machine (menu 1)', () => {
   it('starts in its menu with nothing requested', () => {
     const menu = start();
     expect(menu.actions).toEqual([]);
-    expect(menu.meta).toEqual({ prompt: 'account.menu', gather: 'menu', options: ['1', '2', '3'] });
+    expect(menu.meta).toEqual({ prompt: 'account.menu', gather: 'menu', intent: 'account', options: ['1', '2', '3'] });
   });
 
   itBehavesLikeAMenuState({
@@ -75,14 +75,14 @@ describe('account menu machine (menu 1)', () => {
       expect(menu.actions).toEqual([requestAction('sendResetLink')]);
       expect(menu.awaits).toBe('sendResetLink');
       menu.answer('sendResetLink', 'sent');
-      expect(menu.meta).toEqual({ prompt: 'account.resetSent', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'account.resetSent', gather: 'menu', intent: 'account.resetPassword', options: ['1'] });
     });
 
     it('1 resends once; after that there is no option 1 any more', () => {
       const menu = resetSent();
       expect(menu.press('1')).toEqual([requestAction('sendResetLink')]);
       menu.answer('sendResetLink', 'sent');
-      expect(menu.meta).toEqual({ prompt: 'account.resetResent', gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: 'account.resetResent', gather: 'menu', intent: 'account.resetPassword', options: [] });
       expect(menu.press('1')).toEqual([sayAction('hint.wrongKey')]);
       expect(menu.history.filter((action) => action.type === 'request')).toHaveLength(2);
     });
@@ -90,7 +90,7 @@ describe('account menu machine (menu 1)', () => {
     it('a link the SMS limits refused → "no more SMS to your phone for now", with an agent on 0', () => {
       const menu = chose('1', L1);
       menu.answer('sendResetLink', 'refused');
-      expect(menu.meta).toEqual({ prompt: 'account.resetRefused', gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: 'account.resetRefused', gather: 'menu', options: [], intent: 'account.resetPassword' });
       menu.press('0');
       expect(menu.exit).toEqual(agentExit({ tier: 'tier1', intent: 'account.resetPassword', priority: 'normal', reason: 'asked' }));
     });
@@ -145,14 +145,14 @@ describe('account menu machine (menu 1)', () => {
 
     it('too many wrong passwords → the self-service unlock offer', () => {
       const menu = unlockOffer();
-      expect(menu.meta).toEqual({ prompt: 'account.unlockOffer', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'account.unlockOffer', gather: 'menu', intent: 'account.locked', options: ['1'] });
     });
 
     it('1 unlocks; unlocked → "unlocked, 1 for a reset link", which needs no new PIN', () => {
       const menu = unlockOffer();
       expect(menu.press('1')).toEqual([requestAction('unlock')]);
       menu.answer('unlock', 'unlocked');
-      expect(menu.meta).toEqual({ prompt: 'account.unlocked', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'account.unlocked', gather: 'menu', intent: 'account.locked', options: ['1'] });
       expect(menu.press('1')).toEqual([requestAction('sendResetLink')]);
       expect(menu.context.facts.intent).toBe('account.resetPassword');
     });
@@ -186,7 +186,7 @@ describe('account menu machine (menu 1)', () => {
     it('not locked at all → "not locked, 1 for a reset link"', () => {
       const menu = lockReason();
       menu.answer('lockStatus', 'active');
-      expect(menu.meta).toEqual({ prompt: 'account.notLocked', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'account.notLocked', gather: 'menu', intent: 'account.locked', options: ['1'] });
       expect(menu.press('1')).toEqual([requestAction('sendResetLink')]);
     });
 

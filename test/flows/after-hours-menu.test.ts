@@ -19,7 +19,7 @@ describe('after-hours menu machine', () => {
 
   it('ok → the menu reading the hours it learned', () => {
     const menu = atMenu();
-    expect(menu.meta).toEqual({ prompt: 'afterHours.menu', gather: 'menu', options: ['0', '1', '2'] });
+    expect(menu.meta).toEqual({ prompt: 'afterHours.menu', gather: 'menu', intent: 'afterHours', options: ['0', '1', '2'] });
     expect(menu.context.vars).toMatchObject({ hours: HOURS });
   });
 

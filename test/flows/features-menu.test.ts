@@ -20,7 +20,7 @@ describe('features and services menu machine (menu 4)', () => {
   ])('%s reads %s, for anyone, without an effect', (key, topic) => {
     const menu = start();
     expect(menu.press(key)).toEqual([]);
-    expect(menu.meta).toEqual({ prompt: `features.${topic}`, gather: 'menu', options: ['1'] });
+    expect(menu.meta).toEqual({ prompt: `features.${topic}`, gather: 'menu', intent: `features.${topic}`, options: ['1'] });
   });
 
   describe('2, points and promotions', () => {
@@ -36,7 +36,7 @@ describe('features and services menu machine (menu 4)', () => {
       expect(menu.press('2')).toEqual([requestAction('pointsBalance')]);
       expect(menu.awaits).toBe('pointsBalance');
       expect(menu.answer('pointsBalance', 'found', { vars: { points: 1280 } })).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'features.pointsWithBalance', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'features.pointsWithBalance', gather: 'menu', intent: 'features.points', options: ['1'] });
       expect(menu.context.vars).toMatchObject({ points: 1280 });
       expect(menu.press('1')).toEqual([smsAction('sms.features.points')]);
     });

@@ -45,7 +45,7 @@ describe('fraud / lost phone machine (menu 5)', () => {
   it('unknown caller ID → the registered number, then the PIN', () => {
     const menu = walk(fraudMenu);
     menu.answer('lookupCaller', 'unknown');
-    expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone' });
+    expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone', intent: 'fraud.freeze' });
     expect(menu.press('13800000001')).toEqual([requestAction('lookupPhone', { phone: '13800000001' })]);
     menu.answer('lookupPhone', 'found');
     expect(menu.prompt).toBe('identity.pin');

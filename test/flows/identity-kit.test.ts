@@ -83,13 +83,13 @@ describe('the identity gate', () => {
     it('found → the PIN entry, DTMF only', () => {
       const menu = reset();
       expect(menu.answer('lookupCaller', 'found')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.pin', gather: 'pin' });
+      expect(menu.meta).toEqual({ prompt: 'identity.pin', gather: 'pin', intent: 'account.resetPassword' });
     });
 
     it('unknown → the registered number is asked for (DTMF only)', () => {
       const menu = reset();
       expect(menu.answer('lookupCaller', 'unknown')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone' });
+      expect(menu.meta).toEqual({ prompt: 'identity.phone', gather: 'phone', intent: 'account.resetPassword' });
     });
 
     it('locked → the lock notice, with the minutes the effect gave', () => {
@@ -103,7 +103,7 @@ describe('the identity gate', () => {
     it('refused (the caller ID typed too many wrong PINs across wallets) → its own notice, with the minutes', () => {
       const menu = reset();
       expect(menu.answer('lookupCaller', 'refused', { vars: { minutes: 55 } })).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.refused', gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: 'identity.refused', gather: 'menu', options: [], intent: 'account.resetPassword' });
       expect(menu.context.vars).toMatchObject({ minutes: 55 });
       menu.press('0');
       expect(menu.exit).toEqual(agentExit({ ...resetDesk, reason: 'asked' }));
@@ -315,7 +315,7 @@ describe('the identity gate', () => {
     it('sent → the code entry, DTMF only', () => {
       const menu = sent();
       expect(menu.answer('sendCode', 'sent')).toEqual([]);
-      expect(menu.meta).toEqual({ prompt: 'identity.code', gather: 'code' });
+      expect(menu.meta).toEqual({ prompt: 'identity.code', gather: 'code', intent: 'account.changeDetails' });
     });
 
     it('resendUsed (no code may be sent) → "no more codes", with an agent on 0', () => {
@@ -329,7 +329,7 @@ describe('the identity gate', () => {
     it('limited (the SMS limits refused the code) → "too many codes", with an agent on 0', () => {
       const menu = sent();
       menu.answer('sendCode', 'limited');
-      expect(menu.meta).toEqual({ prompt: 'identity.codeLimited', gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: 'identity.codeLimited', gather: 'menu', options: [], intent: 'account.changeDetails' });
       menu.press('0');
       expect(menu.exit).toEqual(agentExit({ ...detailsDesk, reason: 'asked' }));
     });
@@ -380,7 +380,7 @@ describe('the identity gate', () => {
       const menu = atCode();
       menu.press(CODE);
       menu.answer('verifyCode', 'expired');
-      expect(menu.meta).toEqual({ prompt: 'identity.codeExpired', gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: 'identity.codeExpired', gather: 'menu', intent: 'account.changeDetails', options: ['1'] });
       expect(menu.press('1')).toEqual([requestAction('resendCode')]);
       expect(menu.answer('resendCode', 'sent')).toEqual([sayAction('identity.codeResent')]);
       expect(menu.prompt).toBe('identity.code');
@@ -442,7 +442,7 @@ describe('the identity gate', () => {
 
     it.each(states)('%s in the reset gate: 0 → tier1 for the topic, # → the account menu, wrong key → hint', (promptKey, reach) => {
       const menu = reach(() => reset());
-      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', intent: 'account.resetPassword', options: [] });
       expect(menu.press('7')).toEqual([sayAction('hint.wrongKey')]);
       menu.press('0');
       expect(menu.exit).toEqual(agentExit({ ...resetDesk, reason: 'asked' }));

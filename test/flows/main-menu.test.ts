@@ -8,7 +8,7 @@ describe('main menu machine', () => {
   it('starts in the main menu with nothing to do yet (the engine speaks the welcome)', () => {
     const menu = start();
     expect(menu.actions).toEqual([]);
-    expect(menu.meta).toEqual({ prompt: 'main.menu', gather: 'menu', options: ['1', '2', '3', '4', '5', '9'] });
+    expect(menu.meta).toEqual({ prompt: 'main.menu', gather: 'menu', intent: 'main', options: ['1', '2', '3', '4', '5', '9'] });
   });
 
   it.each([

@@ -28,7 +28,7 @@ export function itBehavesLikeAMenuState(c: MenuStateCase): void {
       expect(menu.done).toBe(false);
       // Options are a set: their order in the meta is not behaviour.
       const meta = menu.meta;
-      expect({ ...meta, options: [...(meta?.options ?? [])].sort() }).toEqual({ prompt: c.prompt, gather: 'menu', options: [...c.options].sort() });
+      expect({ ...meta, options: [...(meta?.options ?? [])].sort() }).toEqual({ prompt: c.prompt, gather: 'menu', intent: c.agent.intent, options: [...c.options].sort() });
     });
 
     it('* replays the prompt: same state, nothing said, nothing requested', () => {

@@ -19,7 +19,7 @@ describe('technical support menu machine (menu 3)', () => {
   it.each(topics)('%s reads the %s steps (no PIN asked, nothing requested)', (key, topic) => {
     const menu = start();
     expect(menu.press(key)).toEqual([]);
-    expect(menu.meta).toEqual({ prompt: `techSupport.${topic}`, gather: 'menu', options: ['1', '2'] });
+    expect(menu.meta).toEqual({ prompt: `techSupport.${topic}`, gather: 'menu', intent: `techSupport.${topic}`, options: ['1', '2'] });
   });
 
   itBehavesLikeAMenuState({

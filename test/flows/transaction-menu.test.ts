@@ -28,7 +28,7 @@ describe('transactions menu machine (menu 2)', () => {
   it('starts in its menu with nothing requested', () => {
     const menu = start();
     expect(menu.actions).toEqual([]);
-    expect(menu.meta).toEqual({ prompt: 'transaction.menu', gather: 'menu', options: ['1', '2', '3'] });
+    expect(menu.meta).toEqual({ prompt: 'transaction.menu', gather: 'menu', intent: 'transaction', options: ['1', '2', '3'] });
   });
 
   itBehavesLikeAMenuState({
@@ -67,7 +67,7 @@ describe('transactions menu machine (menu 2)', () => {
   describe('1, recent transactions', () => {
     it('found → the read-out with the values the effect gave', () => {
       const menu = loaded('1', 'recentTransactions', 'found', { vars: recentVars })();
-      expect(menu.meta).toEqual({ prompt: 'transaction.recent', gather: 'menu', options: [] });
+      expect(menu.meta).toEqual({ prompt: 'transaction.recent', gather: 'menu', intent: 'transaction.recent', options: [] });
       expect(menu.context.vars).toMatchObject(recentVars);
     });
 
@@ -129,7 +129,7 @@ describe('transactions menu machine (menu 2)', () => {
       ['none', 'transaction.disputesNone'],
     ] as const)('%s → %s, with 1 to open a case', (outcome, promptKey) => {
       const menu = loaded('3', 'disputes', outcome, { vars: { items: 'a refund' } })();
-      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', options: ['1'] });
+      expect(menu.meta).toEqual({ prompt: promptKey, gather: 'menu', intent: 'transaction.deduction', options: ['1'] });
       expect(menu.press('1')).toEqual([requestAction('openCase')]);
       expect(menu.awaits).toBe('openCase');
     });

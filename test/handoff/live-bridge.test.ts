@@ -9,7 +9,7 @@ import { readTwiml } from '../../scripts/lib/twiml-reader';
 import { catalogue, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 const ACCOUNT = `AC${'a'.repeat(32)}`;
-const alice: Agent = { id: 'alice', name: 'Alice', tiers: ['tier1'], contact: { kind: 'client', identity: 'alice' } };
+const alice: Agent = { id: 'alice', name: 'Alice', tiers: ['tier1'], contact: { kind: 'client', identity: 'alice' }, language: 'zh-CN' };
 
 describe('TwilioCallBridge through the live REST gateway (nock)', () => {
   let hotline: TestHotline;

@@ -110,7 +110,8 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
   const deps: AppDeps = { store, twilio, catalogue, clock, logger, ...options.deps };
   const app = await buildApp(config, deps);
   await app.ready();
-  const records = new HandoffRecords(store.handoffs, handoffRules(config), clock);
+  // The records the app really keeps: in the store the test handed it, if it did.
+  const records = new HandoffRecords(deps.store.handoffs, handoffRules(config), clock);
   const sms = smsGateFor(deps.twilio, deps.store.limits.quotas, clock, config);
   return {
     app,

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import {
   identityLevelSchema,
   intentSchema,
+  journeySchema,
   languageSchema,
   queuePrioritySchema,
+  selfServiceSchema,
   subjectSchema,
   tierSchema,
 } from '../../../flows/vocabulary';
@@ -41,7 +43,8 @@ export const endReasonSchema = z.enum([
 ]);
 export type EndReason = z.infer<typeof endReasonSchema>;
 
-export const wrapUpSchema = z.object({ agentId: z.string(), note: z.string(), resolved: z.boolean(), at: z.number() });
+/** `summary`: what the agent texted the caller (caller-summary.ts), when they wrote one. */
+export const wrapUpSchema = z.object({ agentId: z.string(), note: z.string(), resolved: z.boolean(), summary: z.string().optional(), at: z.number() });
 export type WrapUp = z.infer<typeof wrapUpSchema>;
 
 /** What the IVR learned about the caller, handed to the agent; fixed once queued. */
@@ -59,6 +62,9 @@ export const handoffEntrySchema = z.object({
   priority: queuePrioritySchema,
   queue: tierSchema,
   enqueuedAt: z.number().int().nonnegative(),
+  /** The menus the caller walked and what the IVR did for them, as the call's session kept them. */
+  journey: journeySchema.optional(),
+  selfService: selfServiceSchema.optional(),
 });
 export type HandoffEntry = z.infer<typeof handoffEntrySchema>;
 

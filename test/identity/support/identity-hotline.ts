@@ -58,6 +58,8 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
   /** One store for several instances in this process (the embedded store shared, as on one server). */
   sharedStore?: Store;
   wallet?: (store: Store, clock: ManualClock) => WalletBackend;
+  /** `queue`: hand-offs go to the app's real queue (agents take them); by default they are recorded and declined. */
+  desk?: 'recording' | 'queue';
 }
 
 /**
@@ -79,7 +81,7 @@ export async function startIdentityHotline(options: IdentityHotlineOptions = {})
     ...options,
     store: 'memory',
     clock,
-    deps: { store, twilio, effects, desk: recordingDesk(handoffs), ...options.deps },
+    deps: { store, twilio, effects, ...(options.desk === 'queue' ? {} : { desk: recordingDesk(handoffs) }), ...options.deps },
   });
   return {
     ...hotline,
