@@ -1,4 +1,5 @@
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
+import { ALICE, bearer } from '../agent-api/agent-test-kit';
 import { logCapture } from '../support/log-capture';
 import { prompt, someCaller, startTestHotline, type TestHotline } from '../support/test-app';
 import { startIdentityHotline, WALLETS, type IdentityHotline } from '../identity/support/identity-hotline';
@@ -88,6 +89,53 @@ describe('SMS limits of menu SMS (Redis)', () => {
     await call.press('3');
     expect((await techSms(call, '2'))[0]).toBe(prompt('sms.refused.notMobile'));
     expect(smsTo(from)).toEqual([]);
+  });
+});
+
+describe('what the agent is told, and the wrap-up summary (Redis, the real queue)', () => {
+  let hotline: TestHotline;
+  beforeEach(async () => {
+    hotline = await startTestHotline();
+  });
+  afterEach(() => hotline.close());
+
+  const api = (method: 'PUT' | 'POST', url: string, payload?: object) =>
+    hotline.app.inject({ method, url, headers: bearer(ALICE), ...(payload ? { payload } : {}) });
+  const smsOf = (call: TwilioCallDriver) => hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === call.callSid);
+
+  /** Menu 3 → `key` → 1 (send the steps) for each key, then 2: an agent takes the caller; their context. */
+  async function texted(from: string, keys: Array<'1' | '2' | '3'>) {
+    const call = await hotline.call({ from }).dial();
+    await call.press('3');
+    for (const key of keys) {
+      await call.press(key);
+      await call.press('1');
+      await call.press('#');
+    }
+    await call.press('1');
+    await call.press('2');
+    expect((await api('PUT', '/agent/availability', { available: true })).statusCode).toBe(200);
+    const claimed = await api('POST', '/agent/claims');
+    expect(claimed.json()).toMatchObject({ callSid: call.callSid });
+    // Alice answers her phone.
+    const record = await hotline.records.get(call.callSid);
+    expect((await hotline.records.answered(call.callSid, record!.token!)).kind).toBe('done');
+    return { call, context: claimed.json() as { selfService: Array<{ kind: string }> } };
+  }
+
+  it('a landline caller who asked for an SMS is not shown to the agent as texted', async () => {
+    const { context } = await texted('+861088886666', ['2']);
+    expect(context.selfService.map((entry) => entry.kind)).not.toContain('smsSent');
+  });
+
+  it("the agent's wrap-up summary counts against the call's SMS: after three, it is refused and the wrap-up stands", async () => {
+    const { call, context } = await texted(someCaller(), ['1', '2', '3']);
+    expect(context.selfService.filter((entry) => entry.kind === 'smsSent')).toHaveLength(3);
+    expect(smsOf(call)).toHaveLength(3);
+    const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, { note: 'Helped', resolved: true, summary: '已为您处理。' });
+    expect(wrapped.statusCode).toBe(204);
+    expect(smsOf(call)).toHaveLength(3);
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ wrapUp: { summary: '已为您处理。' } });
   });
 });
 
