@@ -25,6 +25,7 @@ COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root prompts ./prompts
 COPY --chown=root:root migrations ./migrations
 COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
+COPY --chown=root:root src/limits/lua ./src/limits/lua
 COPY --chown=root:root src/records/sql/pglite-thread.cjs ./src/records/sql/pglite-thread.cjs
 # No data/ in the image: agents and wallets come from outside. A live line mounts its own agents
 # file read-only and points AGENTS_FILE at it (e.g. -v /etc/hotline:/etc/hotline:ro

@@ -24,7 +24,14 @@ const offer = (prompt: string, intent: string, options: Record<string, Choice> =
 
 /** The reset-link SMS goes to the registered number; `sent` is where the caller hears it went. */
 const sendLink = (sent: string) =>
-  awaitState('sendResetLink', [{ guard: outcomeOf('sendResetLink')('sent'), target: sent }], reset.unavailable);
+  awaitState(
+    'sendResetLink',
+    [
+      { guard: outcomeOf('sendResetLink')('sent'), target: sent },
+      { guard: outcomeOf('sendResetLink')('refused'), target: 'resetLinkRefused' },
+    ],
+    reset.unavailable,
+  );
 
 const lock = outcomeOf('lockStatus');
 const unlock = outcomeOf('unlock');
@@ -52,6 +59,7 @@ export const accountMenu = defineMenu({
     resetAgain: sendLink('resetResent'),
     // The one resend is used: no further option 1.
     resetResent: offer('account.resetResent', 'account.resetPassword'),
+    resetLinkRefused: offer('account.resetRefused', 'account.resetPassword'),
 
     lockReason: awaitState(
       'lockStatus',

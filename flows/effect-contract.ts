@@ -5,19 +5,23 @@
  * both sides. Every effect may also answer `unavailable` (backend down, the effect failed).
  */
 export const EFFECT_OUTCOMES = {
-  /** Caller ID → wallet; `locked` carries {minutes}. */
-  lookupCaller: ['found', 'unknown', 'locked'],
-  /** Typed registered number → wallet. */
-  lookupPhone: ['found', 'unknown', 'invalid', 'locked'],
+  /**
+   * Caller ID → wallet; `locked` (the wallet) and `refused` (the caller, after too many wrong
+   * PINs across wallets) carry {minutes}.
+   */
+  lookupCaller: ['found', 'unknown', 'locked', 'refused'],
+  /** Typed registered number → its wallet; a number no wallet has is `found` too (its PIN is simply wrong). */
+  lookupPhone: ['found', 'invalid', 'locked', 'refused'],
   /** Found wallet + PIN → L1; `wrong` carries {attemptsLeft}. */
-  verifyPin: ['verified', 'wrong', 'invalid', 'locked'],
-  /** SMS code to the registered number (reuses a live one). */
-  sendCode: ['sent', 'resendUsed', 'locked'],
+  verifyPin: ['verified', 'wrong', 'invalid', 'locked', 'refused'],
+  /** SMS code to the registered number (reuses a live one); `limited`: the SMS limits refused it. */
+  sendCode: ['sent', 'resendUsed', 'limited', 'locked'],
   /** A fresh code, once per call. */
-  resendCode: ['sent', 'resendUsed', 'locked'],
+  resendCode: ['sent', 'resendUsed', 'limited', 'locked'],
   /** Code → L2. */
   verifyCode: ['verified', 'wrong', 'invalid', 'expired', 'locked'],
-  sendResetLink: ['sent'],
+  /** `refused`: the SMS limits refused it. */
+  sendResetLink: ['sent', 'refused'],
   lockStatus: ['wrongPassword', 'suspicious', 'frozen', 'active'],
   unlock: ['unlocked', 'refused'],
   recentTransactions: ['found', 'none'],

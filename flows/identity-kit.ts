@@ -1,7 +1,7 @@
 import type { EffectName } from './effect-contract';
 import type { GatherKind, Handoff } from './menu-contract';
 import { awaitState, menuState, stateConfig, type MenuStateConfig } from './menu-kit';
-import { after, lastStrikeOn, outcomeOf, pressed, request, say, sayResult, toAgent, type Action, type Choice } from './menu-options';
+import { after, outcomeOf, pressed, request, say, sayResult, toAgent, type Action, type Choice } from './menu-options';
 
 /**
  * Identity checks (SPEC §3) as states every menu reuses. The effects they request are declared
@@ -92,7 +92,11 @@ export interface Gate {
 export function identityGate(spec: GateSpec): Gate {
   const s = (suffix: string) => `${spec.name}${suffix}`;
   const handoff = { tier: spec.tier ?? 'tier1', intent: spec.intent, priority: spec.priority ?? 'normal' } as const;
-  const locked = (guard: Choice['guard']): Choice => (spec.failure ? { guard, ...spec.failure } : { guard, target: s('Locked'), actions: ['learn'] });
+  /** Identification stops here for now: the wallet is locked, or the caller refused (too many wrong PINs across wallets). */
+  const stopAt = (state: 'Locked' | 'Refused') => (guard: Choice['guard']): Choice =>
+    spec.failure ? { guard, ...spec.failure } : { guard, target: s(state), actions: ['learn'] };
+  const locked = stopAt('Locked');
+  const refused = stopAt('Refused');
   const toUnavailable: Choice = spec.failure ?? { target: s('Unavailable') };
   const offer = (prompt: string, options: Record<string, Choice> = {}) =>
     menuState({ prompt, intent: spec.intent, tier: handoff.tier, priority: handoff.priority, options, back: spec.back });
@@ -108,7 +112,12 @@ export function identityGate(spec: GateSpec): Gate {
     }),
     [s('Lookup')]: awaitState(
       'lookupCaller',
-      [{ guard: caller('found'), target: s('Pin') }, { guard: caller('unknown'), target: s('Phone') }, locked(caller('locked'))],
+      [
+        { guard: caller('found'), target: s('Pin') },
+        { guard: caller('unknown'), target: s('Phone') },
+        locked(caller('locked')),
+        refused(caller('refused')),
+      ],
       toUnavailable,
     ),
     [s('Phone')]: entryState({
@@ -117,12 +126,12 @@ export function identityGate(spec: GateSpec): Gate {
       handoff,
       back: spec.back,
       submit: requestWithDigits('lookupPhone', 'phone'),
+      // A number no wallet has is `found` too: the caller cannot tell registered numbers apart (SPEC §3).
       results: [
         { guard: phone('found'), target: s('Pin') },
         locked(phone('locked')),
+        refused(phone('refused')),
         { guard: phone('unavailable'), ...toUnavailable },
-        { guard: lastStrikeOn('lookupPhone', 'unknown'), ...toAgent(handoff, 'strikes') },
-        { guard: phone('unknown'), actions: ['strike', say('identity.phoneUnknown')] },
       ],
       hint: 'identity.phoneInvalid',
     }),
@@ -136,12 +145,15 @@ export function identityGate(spec: GateSpec): Gate {
         { guard: pin('verified'), ...after(['learn'], verifiedL1) },
         { guard: pin('wrong'), actions: [sayResult('identity.pinWrong')] },
         locked(pin('locked')),
+        refused(pin('refused')),
         { guard: pin('unavailable'), ...toUnavailable },
       ],
       hint: 'identity.pinInvalid',
     }),
     // With a `failure` of its own the gate never rests in an apology: it hands the caller on.
-    ...(spec.failure ? {} : { [s('Locked')]: offer('identity.locked'), [s('Unavailable')]: offer('identity.unavailable') }),
+    ...(spec.failure
+      ? {}
+      : { [s('Locked')]: offer('identity.locked'), [s('Refused')]: offer('identity.refused'), [s('Unavailable')]: offer('identity.unavailable') }),
   };
   if (spec.level === 2) {
     Object.assign(states, {
@@ -150,6 +162,7 @@ export function identityGate(spec: GateSpec): Gate {
         [
           { guard: sendCode('sent'), target: s('Code') },
           { guard: sendCode('resendUsed'), target: s('NoCode') },
+          { guard: sendCode('limited'), target: s('CodeLimited') },
           locked(sendCode('locked')),
         ],
         toUnavailable,
@@ -167,6 +180,8 @@ export function identityGate(spec: GateSpec): Gate {
           { guard: code('wrong'), actions: [sayResult('identity.codeWrong')] },
           { guard: resendCode('sent'), actions: [say('identity.codeResent')] },
           { guard: resendCode('resendUsed'), actions: [say('identity.codeResendUsed')] },
+          // The code already sent still works: the caller stays to type it.
+          { guard: resendCode('limited'), actions: [say('identity.codeResendLimited')] },
           { guard: code('expired'), target: s('Expired') },
           locked(code('locked')),
           locked(resendCode('locked')),
@@ -181,11 +196,13 @@ export function identityGate(spec: GateSpec): Gate {
         [
           { guard: resendCode('sent'), target: s('Code'), actions: [say('identity.codeResent')] },
           { guard: resendCode('resendUsed'), target: s('NoCode') },
+          { guard: resendCode('limited'), target: s('CodeLimited') },
           locked(resendCode('locked')),
         ],
         toUnavailable,
       ),
       [s('NoCode')]: offer('identity.noMoreCodes'),
+      [s('CodeLimited')]: offer('identity.codeLimited'),
     });
   }
   return {

@@ -29,7 +29,6 @@ export type Guard =
   | 'lastStrike'
   | { type: 'pressed'; params: { key: string } }
   | { type: 'outcome'; params: OutcomeParams }
-  | { type: 'lastStrikeOn'; params: OutcomeParams }
   | { type: 'verified'; params: { level: 1 | 2 } };
 
 export interface Choice {
@@ -52,11 +51,6 @@ export const sayResult = (key: string): Action => ({
 /** Guards on one effect's answers: `outcomeOf('verifyPin')('wrong')`; outcomes are checked by type. */
 export function outcomeOf<E extends EffectName>(effect: E) {
   return (is: EffectOutcome<E>): Guard => ({ type: 'outcome', params: { effect, is } as OutcomeParams });
-}
-
-/** As `outcomeOf`, for the third failure in a row when the failure is this answer. */
-export function lastStrikeOn<E extends EffectName>(effect: E, is: EffectOutcome<E>): Guard {
-  return { type: 'lastStrikeOn', params: { effect, is } as OutcomeParams };
 }
 
 /** Runs `then`'s own actions after others (a choice may be a plain target or a `leave()`). */

@@ -46,8 +46,6 @@ export const menuSetup = setup({
     pressed: ({ event }, params: { key: string }) => event.type === 'DIGITS' && event.digits === params.key,
     lastStrike: ({ context }) => context.strikes >= 2,
     outcome: ({ event }, params: OutcomeParams) => isResult(event, params),
-    /** The third failure in a row when the failure is an effect's answer (a number not found, a malformed PIN). */
-    lastStrikeOn: ({ context, event }, params: OutcomeParams) => context.strikes >= 2 && isResult(event, params),
     verified: ({ context }, params: { level: IdentityLevel }) => context.facts.identityLevel >= params.level,
   },
 });

@@ -11,7 +11,7 @@ import { checkFlowPrompts } from './calls/flow-prompts';
 import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
-import { walletUnavailableEffects, type WalletEffects } from './identity/identity-effects';
+import { walletUnavailableEffects, type WalletEffectsFactory } from './identity/identity-effects';
 import { createLogger } from './logging/logger';
 import { AgentLabels } from './prompts/agent-labels';
 import type { PromptCatalogue } from './prompts/prompt-catalogue';
@@ -30,6 +30,7 @@ import { securityEvents, type SecurityEvents } from './security/security-events'
 import { createRecordsModule } from './records/records-module';
 import type { RecordsWorkerTuning } from './records/records-worker';
 import type { SqlDatabase } from './records/sql/sql-database';
+import { SmsGate } from './sms/sms-gate';
 import type { Store } from './stores';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -42,8 +43,11 @@ export interface AppDeps {
   catalogue: PromptCatalogue;
   clock?: Clock;
   logger?: Logger;
-  /** The wallet's effects (identity, self-service); default: every one answers `unavailable`. */
-  effects?: WalletEffects;
+  /**
+   * The wallet's effects (identity, self-service), built with the app's security events and SMS
+   * gate; default: every one answers `unavailable`.
+   */
+  effects?: WalletEffectsFactory;
   desk?: HandoffDesk;
   /** Abandonment, connections, survey answers (metrics); default: logged. */
   handoffEvents?: HandoffEvents;
@@ -81,6 +85,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const metrics = new HotlineMetrics({ ping: () => deps.store.ping(), queue: deps.store.handoffs, clock });
   const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
+  // Every SMS goes through this one gate: menus, codes, reset links, callbacks, agents.
+  const sms = new SmsGate({ quotas: deps.store.limits.quotas, twilio: deps.twilio, catalogue: deps.catalogue, clock, security, limits: config.sms });
   measureRequests(app, metrics);
 
   const agents = deps.agents ?? loadConfiguredAgents(config.agentsFile);
@@ -106,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     config,
     store: deps.store,
     twilio: deps.twilio,
+    sms,
     catalogue: deps.catalogue,
     renderer,
     urls,
@@ -120,9 +127,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   const engine = new CallEngine({
     sessions: deps.store.sessions,
-    effects: { ...handoff.effects, ...(deps.effects ?? walletUnavailableEffects()) },
+    values: deps.store.values,
+    effects: { ...handoff.effects, ...(deps.effects?.({ security, sms }) ?? walletUnavailableEffects()) },
     desk: deps.desk ?? handoff.desk,
-    twilio: deps.twilio,
+    sms,
     catalogue: deps.catalogue,
     clock,
     log: logger,

@@ -11,6 +11,17 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const seconds = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+/** A whole number within bounds: parsed as `seconds` are. */
+const count = seconds;
+// Country calling codes SMS may go to, e.g. "86" or "86,852": SMS pumping targets expensive destinations.
+const countryCodes = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .default('86')
+    .transform((list) => list.split(',').map((code) => code.trim()))
+    .pipe(z.array(z.string().regex(/^[1-9]\d{0,2}$/, 'must be country calling codes like 86 or 86,852')).min(1)),
+);
 
 /**
  * Which proxies may set X-Forwarded-For (Fastify's `trustProxy`): `false`, `true` (any: only when
@@ -57,6 +68,15 @@ const envSchema = z.object({
   WALLET_DATA_FILE: optionalString,
   // The agents data file (ids, tiers, contact, token hashes); default data/agents.json.
   AGENTS_FILE: optionalString,
+  // SPEC §3 limits: wrong PINs (or codes) locking a wallet, wrong PINs per caller ID, SMS.
+  IDENTITY_MAX_ATTEMPTS: count(1, 10, 3),
+  IDENTITY_LOCK_MINUTES: count(1, 24 * 60, 15),
+  PIN_VELOCITY_MAX: count(1, 100, 5),
+  PIN_VELOCITY_MINUTES: count(1, 24 * 60, 60),
+  SMS_MAX_PER_CALL: count(0, 20, 3),
+  SMS_MAX_PER_NUMBER_PER_DAY: count(1, 100, 10),
+  SMS_MAX_CODES_PER_WALLET_PER_HOUR: count(1, 50, 5),
+  SMS_COUNTRY_CODES: countryCodes,
   // The second listener for staff (agent API, consoles, /docs, /metrics); unset: everything on PORT.
   ADMIN_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   ADMIN_HOST: optionalString,
@@ -111,6 +131,20 @@ export interface Config {
   };
   /** The agents data file (relative to the project root); undefined: data/agents.json. */
   agentsFile: string | undefined;
+  /** Phone identification limits (SPEC §3): the per-wallet lock and the per-caller-ID velocity limit. */
+  identity: {
+    maxAttempts: number;
+    lockMinutes: number;
+    velocityMax: number;
+    velocityMinutes: number;
+  };
+  /** SMS limits (SPEC §3), applied by the one SMS gate (src/sms/sms-gate.ts). */
+  sms: {
+    maxPerCall: number;
+    maxPerNumberPerDay: number;
+    maxCodesPerWalletPerHour: number;
+    countryCodes: string[];
+  };
   /** The staff listener (SPEC §5 Operators); `port` undefined: everything on PORT. */
   admin: { port: number | undefined; host: string };
   /** A trial line: live mode may start on the demo agents file or wallet directory (demo tokens stay refused). */
@@ -191,6 +225,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'http', url: e.WALLET_API_URL, token: e.WALLET_API_TOKEN! }
       : { kind: 'demo', dataFile: e.WALLET_DATA_FILE },
     agentsFile: e.AGENTS_FILE,
+    identity: {
+      maxAttempts: e.IDENTITY_MAX_ATTEMPTS,
+      lockMinutes: e.IDENTITY_LOCK_MINUTES,
+      velocityMax: e.PIN_VELOCITY_MAX,
+      velocityMinutes: e.PIN_VELOCITY_MINUTES,
+    },
+    sms: {
+      maxPerCall: e.SMS_MAX_PER_CALL,
+      maxPerNumberPerDay: e.SMS_MAX_PER_NUMBER_PER_DAY,
+      maxCodesPerWalletPerHour: e.SMS_MAX_CODES_PER_WALLET_PER_HOUR,
+      countryCodes: e.SMS_COUNTRY_CODES,
+    },
     admin: { port: e.ADMIN_PORT, host: e.ADMIN_HOST ?? e.HOST },
     allowDemoData: e.ALLOW_DEMO_DATA === 'true',
     trustProxy: e.TRUST_PROXY,

@@ -4,6 +4,7 @@ import { MemoryAgentAvailability } from './agents/memory-agent-availability';
 import { RedisAgentAvailability } from './agents/redis-agent-availability';
 import type { Clock } from './clock';
 import type { HandoffStore } from './handoff/record/handoff-store';
+import { memoryLimitStores, redisLimitStores, type LimitStores } from './limits/limit-stores';
 import { MemoryHandoffStore } from './handoff/record/memory-handoff-store';
 import { RedisHandoffStore } from './handoff/record/redis-handoff-store';
 import { handoffKeys } from './handoff/record/handoff-keys';
@@ -32,6 +33,8 @@ export interface Store {
   readonly availability: AgentAvailability;
   /** How calls ended, on their way to the call records' database (SPEC §5). */
   readonly records: RecordStream;
+  /** Wrong-attempt counters, locks and SMS quotas (SPEC §3). */
+  readonly limits: LimitStores;
   /** Resolves when the backing store answers; rejects fast when it does not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +49,7 @@ export function createRedisStore(redis: Redis, prefix: string, recordsMaxLen = D
     handoffs: new RedisHandoffStore(redis, prefix, undefined, recordsMaxLen),
     availability: new RedisAgentAvailability(redis, prefix),
     records: new RedisRecordStream(redis, handoffKeys(prefix).records, recordsMaxLen),
+    limits: redisLimitStores(redis, prefix),
     ping: async () => {
       await redis.ping();
     },
@@ -59,10 +63,12 @@ export function createMemoryStore(clock: Clock, recordsMaxLen = DEFAULT_RECORD_S
   const sessions = new MemorySessionStore(clock);
   const records = new MemoryRecordStream(recordsMaxLen);
   const values = new MemoryKeyValueStore(clock);
+  const limits = memoryLimitStores(clock);
   const sweeper = setInterval(() => {
     sessions.sessions.sweep();
     values.values.sweep();
     values.sets.sweep();
+    limits.sweep();
   }, 60_000);
   sweeper.unref();
   return {
@@ -72,6 +78,7 @@ export function createMemoryStore(clock: Clock, recordsMaxLen = DEFAULT_RECORD_S
     handoffs: new MemoryHandoffStore(clock, records),
     availability: new MemoryAgentAvailability(),
     records,
+    limits,
     ping: async () => undefined,
     close: async () => clearInterval(sweeper),
   };

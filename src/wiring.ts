@@ -14,7 +14,7 @@ import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
 import { PatientTwilioGateway } from './twilio/patient-twilio-gateway';
 import { SimulatedTwilioGateway } from './twilio/simulated-twilio-gateway';
 import type { TwilioGateway } from './twilio/twilio-gateway';
-import { createIdentityEffects } from './identity/identity-effects';
+import { createIdentityEffects, type WalletEffectsFactory } from './identity/identity-effects';
 import { DemoWalletBackend } from './wallet/demo-wallet-backend';
 import { DEFAULT_DEMO_WALLETS_FILE, loadDemoWallets } from './wallet/demo-wallet-data';
 import { HttpWalletBackend } from './wallet/http-wallet-backend';
@@ -27,7 +27,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<AppDep
   const store = await createStore(config, logger);
   const twilio = createTwilio(config, logger);
   const wallet = createWallet(config, store);
-  const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
+  const effects: WalletEffectsFactory = (services) => createIdentityEffects({ wallet, store, clock, catalogue, limits: config.identity, ...services });
   const recordsDb = await createRecordsDatabase(config, logger);
   return { store, twilio, catalogue, clock, logger, effects, recordsDb };
 }

@@ -119,4 +119,31 @@ describe('loadConfig', () => {
     const error = refusal({ ...LIVE, TWILIO_AUTH_TOKEN: '' });
     expect(error.message).toContain('TWILIO_AUTH_TOKEN');
   });
+
+  it('the identity and SMS limits default to SPEC §3 and can be configured', () => {
+    expect(loadConfig({}).identity).toEqual({ maxAttempts: 3, lockMinutes: 15, velocityMax: 5, velocityMinutes: 60 });
+    expect(loadConfig({}).sms).toEqual({ maxPerCall: 3, maxPerNumberPerDay: 10, maxCodesPerWalletPerHour: 5, countryCodes: ['86'] });
+    const config = loadConfig({
+      IDENTITY_MAX_ATTEMPTS: '5',
+      IDENTITY_LOCK_MINUTES: '30',
+      PIN_VELOCITY_MAX: '10',
+      PIN_VELOCITY_MINUTES: '120',
+      SMS_MAX_PER_CALL: '0',
+      SMS_MAX_PER_NUMBER_PER_DAY: '4',
+      SMS_MAX_CODES_PER_WALLET_PER_HOUR: '2',
+      SMS_COUNTRY_CODES: '86, 852,1',
+    });
+    expect(config.identity).toEqual({ maxAttempts: 5, lockMinutes: 30, velocityMax: 10, velocityMinutes: 120 });
+    expect(config.sms).toEqual({ maxPerCall: 0, maxPerNumberPerDay: 4, maxCodesPerWalletPerHour: 2, countryCodes: ['86', '852', '1'] });
+  });
+
+  it.each([
+    ['IDENTITY_MAX_ATTEMPTS', '0'],
+    ['PIN_VELOCITY_MAX', 'many'],
+    ['SMS_MAX_PER_NUMBER_PER_DAY', '0'],
+    ['SMS_COUNTRY_CODES', '+86'],
+    ['SMS_COUNTRY_CODES', '86,,1'],
+  ])('a bad %s (%p) stops the start naming it', (name, value) => {
+    expect(refusal({ [name]: value }).message).toContain(name);
+  });
 });

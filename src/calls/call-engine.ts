@@ -5,10 +5,10 @@ import type { Clock } from '../clock';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import { keyForSpeech } from '../prompts/speech-matcher';
 import type { RecordStream } from '../store/record-stream';
+import { smsNotice, type SmsSender } from '../sms/sms-gate';
+import type { KeyValueStore } from '../store/key-value-store';
 import type { SessionStore } from '../store/session-store';
 import type { Answer, Speech } from '../twilio/answer';
-import { isDialable } from '../twilio/caller-id';
-import type { TwilioGateway } from '../twilio/twilio-gateway';
 import { ignoreCallEvents, type CallEvents } from './call-events';
 import type { CallIdentity, CallerInput, CallLog } from './call-input';
 import type { CallSession } from './call-session';
@@ -19,12 +19,16 @@ import { currentMeta } from './menu-runner';
 import { MenuSteps, type Turn } from './menu-steps';
 import { restingAnswer } from './resting-prompt';
 import { SessionKeeper, type OpenCall } from './session-keeper';
+import { TurnClaims, TurnTaken } from './turn-claims';
 
 export interface CallEngineDeps {
   sessions: SessionStore;
+  /** Where turns are claimed, so a webhook delivered twice runs its effects once. */
+  values: KeyValueStore;
   effects: EffectRegistry;
   desk: HandoffDesk;
-  twilio: TwilioGateway;
+  /** Every SMS goes through the gate (src/sms/sms-gate.ts). */
+  sms: SmsSender;
   catalogue: PromptCatalogue;
   clock: Clock;
   log: Logger;
@@ -40,17 +44,21 @@ export interface CallEngineDeps {
  * Runs a call one webhook at a time, top to bottom: load the session (one read), step the menu
  * with the caller's input and any effect results, save with compare-and-set on the revision
  * read (one write), send what waited for the save (SMS), and answer. A webhook that lost the
- * race, or arrived late or twice, changes nothing and gets the current prompt again.
+ * race, or arrived late or twice, changes nothing and gets the current prompt again. A turn
+ * with effects claims itself first: a second delivery of the same webhook waits for the first
+ * one's answer instead of running them again.
  */
 export class CallEngine {
   private readonly events: CallEvents;
   private readonly keeper: SessionKeeper;
   private readonly steps: MenuSteps;
+  private readonly claims: TurnClaims;
 
   constructor(private readonly deps: CallEngineDeps) {
     this.events = deps.events ?? ignoreCallEvents;
     this.keeper = new SessionKeeper(deps);
-    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events, clock: deps.clock });
+    this.claims = new TurnClaims(deps.values);
+    this.steps = new MenuSteps({ effects: deps.effects, desk: deps.desk, events: this.events, clock: deps.clock, sms: deps.sms });
   }
 
   /** `POST /voice/incoming`: a new call, or Twilio retrying one we already answered. */
@@ -71,8 +79,15 @@ export class CallEngine {
     const { session, snapshot } = loaded.call;
     if (loaded.call.revision !== revision || session.phase !== 'menu') return this.rest(loaded.call);
 
-    const turn = MenuSteps.turn(session, snapshot, revision, log);
-    await this.steps.advance(turn, this.toEvent(loaded.call, input));
+    const claim = this.claims.claim(call.callSid, revision);
+    const turn = MenuSteps.turn(session, snapshot, revision, log, claim);
+    try {
+      await this.steps.advance(turn, this.toEvent(loaded.call, input));
+    } catch (error) {
+      if (error instanceof TurnTaken) return this.afterOtherDelivery(loaded.call, log);
+      await claim.release();
+      throw error;
+    }
     return this.commit(turn);
   }
 
@@ -114,23 +129,22 @@ export class CallEngine {
     return restingAnswer(call.session, call.snapshot, call.revision);
   }
 
-  /** SMS go out only after the turn is saved, so a webhook that lost its race sends nothing. */
+  /** Another delivery of this webhook runs the turn: answer what it leads to, the same prompt. */
+  private async afterOtherDelivery(call: OpenCall, log: CallLog): Promise<Answer> {
+    log.info('another delivery of this webhook holds the turn; answering with its prompt');
+    const newer = await this.keeper.awaitNewer(call.session.callSid, call.revision);
+    return this.rest(newer ?? call);
+  }
+
+  /**
+   * SMS go out only after the turn is saved, so a webhook that lost its race sends nothing; the
+   * gate may refuse one (a withheld caller, a landline, a limit), and the caller hears why.
+   */
   private async sendSms(turn: Turn): Promise<void> {
     const { session } = turn;
-    // A withheld or SIP caller has no number to text (SPEC §3 "Withheld numbers").
-    if (turn.sms.length > 0 && !isDialable(session.from)) {
-      turn.speech.push({ key: 'sms.noNumber' });
-      return;
-    }
     for (const sms of turn.sms) {
-      const body = this.deps.catalogue.render(session.language, sms.template, sms.vars);
-      try {
-        await this.deps.twilio.sendSms({ to: session.from, body, callSid: session.callSid });
-        turn.speech.push({ key: 'sms.sent' });
-      } catch (error) {
-        turn.log.error({ err: error }, 'SMS could not be sent');
-        turn.speech.push({ key: 'sms.failed' });
-      }
+      const message = { callSid: session.callSid, to: session.from, language: session.language, template: sms.template, vars: sms.vars ?? {} };
+      turn.speech.push({ key: smsNotice(await this.deps.sms.send(message, turn.log)) });
     }
   }
 

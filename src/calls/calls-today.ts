@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../store/key-value-store';
+import { isDialable } from '../twilio/caller-id';
 
 /** Longer than any local day, whatever the time zone. */
 const KEEP_MS = 2 * 24 * 3600_000;
@@ -30,9 +31,8 @@ export class CallsToday {
     return key ? this.values.setSize(key) : 0;
   }
 
-  /** Withheld numbers are not counted: they would all look like one caller. */
+  /** Strangers (withheld, SIP) are not counted: they would all look like one caller. */
   private key(from: string, now: number): string | null {
-    const digits = from.replace(/\D/g, '');
-    return digits ? `calls-today:${digits}:${this.day.format(now)}` : null;
+    return isDialable(from) ? `calls-today:${from.replace(/\D/g, '')}:${this.day.format(now)}` : null;
   }
 }

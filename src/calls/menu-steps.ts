@@ -3,8 +3,8 @@ import type { EffectName } from '../../flows/effect-contract';
 import type { Handoff, MenuEvent, MenuExit, MenuId, ResultEvent } from '../../flows/menu-contract';
 import type { PromptVars } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
+import type { SmsSender } from '../sms/sms-gate';
 import type { Speech } from '../twilio/answer';
-import { isDialable } from '../twilio/caller-id';
 import type { CallEvents } from './call-events';
 import type { CallLog } from './call-input';
 import type { CallSession } from './call-session';
@@ -12,6 +12,7 @@ import { served, walked } from './call-trail';
 import { UNAVAILABLE, type EffectRegistry, type EffectResult } from './effects';
 import type { HandoffDesk } from './handoff-desk';
 import { currentMeta, menuExit, startMenu, stepMenu, type MenuAction, type MenuSnapshot } from './menu-runner';
+import type { TurnClaim } from './turn-claims';
 
 /** A runaway chain of effect results must not spin a webhook forever. */
 const MAX_STEPS_PER_TURN = 12;
@@ -25,6 +26,8 @@ export interface Turn {
   speech: Speech[];
   sms: Array<{ template: string; vars?: PromptVars }>;
   log: CallLog;
+  /** Taken before the turn's first effect, so another delivery of the same webhook cannot run them too. */
+  claim?: TurnClaim;
 }
 
 export interface MenuStepsDeps {
@@ -32,6 +35,8 @@ export interface MenuStepsDeps {
   desk: HandoffDesk;
   events: CallEvents;
   clock: Clock;
+  /** Which callers can be texted at all, so the call's record names only SMS that go out. */
+  sms: Pick<SmsSender, 'canText'>;
 }
 
 /**
@@ -43,9 +48,9 @@ export class MenuSteps {
   constructor(private readonly deps: MenuStepsDeps) {}
 
   /** Starts `turn` on its own copy of the session: the turn edits facts and stack. */
-  static turn(session: CallSession, snapshot: MenuSnapshot, readRevision: number, log: CallLog): Turn {
+  static turn(session: CallSession, snapshot: MenuSnapshot, readRevision: number, log: CallLog, claim?: TurnClaim): Turn {
     const copy: CallSession = { ...session, facts: { ...session.facts }, stack: [...session.stack] };
-    return { session: copy, snapshot, readRevision, speech: [], sms: [], log };
+    return { session: copy, snapshot, readRevision, speech: [], sms: [], log, ...(claim ? { claim } : {}) };
   }
 
   async advance(turn: Turn, first: MenuEvent): Promise<void> {
@@ -79,8 +84,9 @@ export class MenuSteps {
         case 'sendSms': {
           const sms = action.params as { template: string; vars?: PromptVars };
           turn.sms.push(sms);
-          // Sent after the save, to the caller ID only: a withheld caller gets none (call-engine.ts).
-          if (isDialable(turn.session.from)) served(turn.session, { kind: 'smsSent', detail: sms.template.replace(/^sms\./, '') }, this.deps.clock.now());
+          // Sent after the save (call-engine.ts), to the caller ID only if it can take an SMS at all;
+          // a quota refusing it then (SPEC §3 limits) is not foreseen here.
+          if (this.deps.sms.canText(turn.session.from)) served(turn.session, { kind: 'smsSent', detail: sms.template.replace(/^sms\./, '') }, this.deps.clock.now());
           break;
         }
         case 'toggleLanguage':
@@ -88,6 +94,7 @@ export class MenuSteps {
           break;
         case 'request': {
           const { effect, args = {} } = action.params as { effect: EffectName; args?: Record<string, string> };
+          await turn.claim?.take();
           pending.push({ type: 'RESULT', effect, ...(await this.runEffect(turn, effect, args)) } as ResultEvent);
           break;
         }

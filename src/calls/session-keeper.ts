@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ENTRY_MENU, FLOW_VERSION } from '../../flows/call-flow';
 import type { Language } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
@@ -18,6 +19,9 @@ export interface OpenCall {
 
 /** What loading found: a live call, nothing stored, or stored data that no longer fits the flow. */
 export type Loaded = { kind: 'open'; call: OpenCall } | { kind: 'none' } | { kind: 'unreadable'; revision: number };
+
+/** How long a repeated webhook waits for the delivery running its turn: inside Twilio's 15 s. */
+const AWAIT_NEWER_MS = 10_000;
 
 export interface SessionKeeperDeps {
   sessions: SessionStore;
@@ -71,6 +75,21 @@ export class SessionKeeper {
     const session: CallSession = { ...call.session, snapshot: persistMenu(call.snapshot) };
     const saved = await this.deps.sessions.save(session.callSid, encodeSession(session), call.revision, this.deps.sessionTtlSeconds);
     return saved ? call.revision + 1 : null;
+  }
+
+  /**
+   * The call once a newer revision than `revision` was saved (by the delivery holding the turn),
+   * polled with a growing pause; null if none came in time or the session is gone.
+   */
+  async awaitNewer(callSid: string, revision: number): Promise<OpenCall | null> {
+    const deadline = Date.now() + AWAIT_NEWER_MS;
+    for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 200)) {
+      await sleep(pause);
+      const loaded = await this.load(callSid);
+      if (loaded.kind !== 'open') return null;
+      if (loaded.call.revision > revision) return loaded.call;
+    }
+    return null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import type { PromptVars } from '../../flows/vocabulary';
 import { PromptCatalogueError, type PromptCatalogue } from '../prompts/prompt-catalogue';
-import type { TwilioGateway } from '../twilio/twilio-gateway';
+import type { SmsSender } from '../sms/sms-gate';
 import type { HandoffRecord } from './record/handoff-record';
 
 /** The kind of this SMS, for limits and logs: one per wrap-up. */
@@ -8,19 +9,20 @@ export const SUMMARY_SMS_KIND = 'summary';
 
 const TEMPLATES = { plain: 'sms.summary', withCase: 'sms.summaryWithCase' } as const;
 
-export type SummaryOutcome = 'sent' | 'notDialable' | 'failed';
+/** `refused`: the SMS limits (SPEC §3) refused it, e.g. the call had its 3 SMS already. */
+export type SummaryOutcome = 'sent' | 'notDialable' | 'refused' | 'failed';
 
 /**
  * The agent's wrap-up summary for the caller, by SMS (the seed's "记录解决方案": the caller keeps
  * what was done), with the case number when the IVR opened one. The one way a wrap-up texts a
  * caller: to the number they called from, only when it is dialable (never a withheld, SIP or
- * client caller: the record's `dialable`, decided when they were queued). A failed SMS never
- * undoes the wrap-up; it is logged.
+ * client caller: the record's `dialable`, decided when they were queued), through the SMS gate
+ * like every SMS, so its limits hold. A refused or failed SMS never undoes the wrap-up; it is logged.
  */
 export class CallerSummary {
   constructor(
-    private readonly twilio: TwilioGateway,
-    private readonly catalogue: PromptCatalogue,
+    private readonly sms: SmsSender,
+    catalogue: PromptCatalogue,
     private readonly log: Logger,
   ) {
     const missing = catalogue.missing(Object.values(TEMPLATES));
@@ -34,16 +36,12 @@ export class CallerSummary {
       return 'notDialable';
     }
     const caseId = record.subject?.kind === 'case' ? record.subject.id : undefined;
-    const body = caseId
-      ? this.catalogue.render(record.language, TEMPLATES.withCase, { summary, caseId })
-      : this.catalogue.render(record.language, TEMPLATES.plain, { summary });
-    try {
-      await this.twilio.sendSms({ to: record.from, body, callSid: record.callSid });
-      log.info({ withCase: caseId !== undefined }, 'wrap-up summary texted to the caller');
-      return 'sent';
-    } catch (error) {
-      log.error({ err: error }, 'wrap-up summary could not be texted to the caller');
-      return 'failed';
-    }
+    const text: { template: string; vars: PromptVars } = caseId
+      ? { template: TEMPLATES.withCase, vars: { summary, caseId } }
+      : { template: TEMPLATES.plain, vars: { summary } };
+    const outcome = await this.sms.send({ callSid: record.callSid, to: record.from, language: record.language, ...text }, log);
+    if (outcome.kind === 'sent') log.info({ withCase: caseId !== undefined }, 'wrap-up summary texted to the caller');
+    else log.warn({ outcome: outcome.kind === 'refused' ? outcome.reason : outcome.kind }, 'wrap-up summary not texted to the caller');
+    return outcome.kind === 'sent' ? 'sent' : outcome.kind === 'refused' ? 'refused' : 'failed';
   }
 }

@@ -4,6 +4,7 @@ import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
+import type { SmsSender } from '../sms/sms-gate';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { KeyValueStore } from '../store/key-value-store';
 import type { HandoffStore } from './record/handoff-store';
@@ -44,6 +45,8 @@ export interface HandoffModuleDeps {
   config: Config;
   store: HandoffStores;
   twilio: TwilioGateway;
+  /** The one SMS gate (callback failures are told by SMS). */
+  sms: SmsSender;
   catalogue: PromptCatalogue;
   renderer: TwimlRenderer;
   urls: WebhookUrls;
@@ -85,7 +88,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
   const records = new HandoffRecords(store.handoffs, handoffRules(config), clock);
   const legs = new CallLegs(store.values);
   const events = deps.events ?? loggingHandoffEvents(log);
-  const callbackFailures = new CallbackFailures(deps.twilio, deps.catalogue, log);
+  const callbackFailures = new CallbackFailures(deps.sms, log);
   const desk = new QueueDesk({
     records,
     history: new CallerHistory(store.values),
@@ -148,7 +151,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     survey: new Survey(records, events, log),
     callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),
     callbackFailures,
-    summary: new CallerSummary(deps.twilio, deps.catalogue, log),
+    summary: new CallerSummary(deps.sms, deps.catalogue, log),
     bridge,
     sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
   };

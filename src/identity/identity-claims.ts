@@ -5,8 +5,11 @@ import type { KeyValueStore } from '../store/key-value-store';
 const CLAIM_TTL_MS = 4 * 60 * 60 * 1000;
 const claimKey = (callSid: string) => `identity:claim:${callSid}`;
 
-const claimSchema = z.object({ walletId: z.string(), phone: z.string() });
-/** The wallet a caller says is theirs (by caller ID or typed number) and its registered number. */
+const claimSchema = z.object({ walletId: z.string().nullable(), phone: z.string() });
+/**
+ * The wallet a caller says is theirs (by caller ID or typed number) and its registered number;
+ * `walletId` null for a typed number no wallet has (its PIN is then simply wrong, SPEC §3).
+ */
 export type Claim = z.infer<typeof claimSchema>;
 
 /**

@@ -16,7 +16,7 @@ const sendsKey = (callSid: string) => `identity:otp-sends:${callSid}`;
 const storedCode = z.object({ walletId: z.string(), salt: z.string(), hash: z.string(), expiresAt: z.number() });
 type StoredCode = z.infer<typeof storedCode>;
 
-export type IssueResult = { kind: 'issued'; code: string } | { kind: 'live' } | { kind: 'limit' };
+export type IssueResult = { kind: 'issued' } | { kind: 'undelivered' } | { kind: 'live' } | { kind: 'limit' };
 export type CheckResult = 'match' | 'mismatch' | 'expired';
 
 /**
@@ -28,17 +28,19 @@ export class OneTimeCodes {
 
   /**
    * A new code for the call, unless one is still live and `fresh` was not asked for (a second
-   * identity gate in the same call reuses the code already on the caller's phone).
+   * identity gate in the same call reuses the code already on the caller's phone). `deliver`
+   * texts it; only a delivered code replaces the one the caller may already hold.
    */
-  async issue(callSid: string, walletId: string, fresh: boolean): Promise<IssueResult> {
+  async issue(callSid: string, walletId: string, fresh: boolean, deliver: (code: string) => Promise<boolean>): Promise<IssueResult> {
     if (!fresh && (await this.live(callSid, walletId))) return { kind: 'live' };
     const sends = await this.values.increment(sendsKey(callSid), SENDS_TTL_MS);
     if (sends > MAX_SENDS_PER_CALL) return { kind: 'limit' };
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    if (!(await deliver(code))) return { kind: 'undelivered' };
     const salt = randomBytes(16).toString('base64');
     const record: StoredCode = { walletId, salt, hash: digest(salt, code), expiresAt: this.clock.now() + CODE_TTL_MS };
     await this.values.set(codeKey(callSid), JSON.stringify(record), CODE_TTL_MS);
-    return { kind: 'issued', code };
+    return { kind: 'issued' };
   }
 
   async check(callSid: string, walletId: string, code: string): Promise<CheckResult> {

@@ -3,7 +3,7 @@ import type { IdentityLevel } from '../../flows/menu-contract';
 import { UNAVAILABLE, type EffectContext, type EffectHandler, type EffectHandlers, type EffectResult } from '../calls/effects';
 import type { Clock } from '../clock';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
-import type { TwilioGateway } from '../twilio/twilio-gateway';
+import type { SmsSender } from '../sms/sms-gate';
 import type { WalletBackend } from '../wallet/wallet-backend';
 import type { IdentityClaims } from './identity-claims';
 import { spokenDigits } from './spoken-forms';
@@ -12,13 +12,15 @@ import { failureReasonKey, TransactionReadout } from './transaction-readout';
 export interface SelfServiceDeps {
   wallet: WalletBackend;
   claims: IdentityClaims;
-  twilio: TwilioGateway;
+  sms: SmsSender;
   catalogue: PromptCatalogue;
   clock: Clock;
 }
 
 /** SPEC §2 1-2-1 ... 2-1: "the last 3". */
 const RECENT_COUNT = 3;
+/** SPEC §2 1-1: the reset link and its one resend. */
+const RESET_LINKS_PER_CALL = 2;
 
 /**
  * What a verified caller can do alone (SPEC §2 menus 1, 2, 4-2, 5). Each effect checks the
@@ -55,8 +57,11 @@ export function selfServiceEffects(deps: SelfServiceDeps): EffectHandlers<SelfSe
       const { link, expiresAt } = await wallet.sendPasswordResetLink(walletId);
       const minutes = Math.max(1, Math.round((Date.parse(expiresAt) - deps.clock.now()) / 60_000));
       // The link is a credential: it goes straight into the SMS to the registered number, never into the call's state.
-      const body = catalogue.render(context.session.language, 'sms.account.resetLink', { link, minutes });
-      await deps.twilio.sendSms({ to: claim.phone, body, callSid: context.session.callSid });
+      const { callSid, language } = context.session;
+      const message = { callSid, to: claim.phone, language, template: 'sms.account.resetLink', vars: { link, minutes }, kindLimit: RESET_LINKS_PER_CALL };
+      const sent = await deps.sms.send(message, context.log);
+      if (sent.kind === 'refused') return { outcome: 'refused' };
+      if (sent.kind === 'failed') return UNAVAILABLE;
       context.log.info({ walletId }, 'account: password reset link sent');
       return { outcome: 'sent', selfService: { kind: 'resetLinkSent' } };
     }),

@@ -6,6 +6,8 @@ export interface KeyValueStore {
   get(key: string): Promise<string | null>;
   /** `ttlMs` omitted keeps the value until deleted. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Sets the value only if the key does not exist; true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Atomically adds 1 and returns the new value; the expiry is set when the key is created. */
   increment(key: string, ttlMs: number): Promise<number>;
   delete(key: string): Promise<void>;

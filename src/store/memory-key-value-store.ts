@@ -19,6 +19,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.values.set(key, value, ttlMs);
   }
 
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.values.get(key) !== undefined) return false;
+    this.values.set(key, value, ttlMs);
+    return true;
+  }
+
   async increment(key: string, ttlMs: number): Promise<number> {
     const next = Number(this.values.get(key) ?? '0') + 1;
     if (!this.values.replace(key, String(next))) this.values.set(key, String(next), ttlMs);

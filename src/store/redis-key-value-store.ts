@@ -25,6 +25,10 @@ export class RedisKeyValueStore implements KeyValueStore {
     else await this.redis.set(this.keys.value(key), value, 'PX', ttlMs);
   }
 
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.value(key), value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
   async increment(key: string, ttlMs: number): Promise<number> {
     const fullKey = this.keys.value(key);
     // MULTI keeps INCR and the create-time expiry in one round trip; NX never extends a window.

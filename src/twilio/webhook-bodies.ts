@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { languageSchema } from '../../flows/vocabulary';
+import { callerNumber } from './caller-id';
 
 /**
  * The fields of Twilio's posts that the hotline reads. Twilio adds fields over time: unknown ones
  * are ignored here (the signature check still covers them all).
  */
-const phone = z.string().max(64);
+/** SIP URIs run long: SPEC §3 accepts them up to 256 characters. */
+const address = z.string().max(256);
 
 export const callFields = z.object({
   CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'CallSid must be CA followed by 32 hex digits'),
-  From: phone.default(''),
-  To: phone.default(''),
-  StirVerstat: z.string().max(64).optional(),
+  /** Normalised once, here: the caller's E.164 number, or STRANGER (withheld, SIP, Client). */
+  From: address.default('').transform(callerNumber),
+  To: address.default(''),
+  StirVerstat: address.optional(),
 });
 
 /** What an oversized or malformed SpeechResult becomes: speech, but nothing we can understand. */

@@ -1,13 +1,13 @@
 import { readTwiml, type Verb } from '../../scripts/lib/twiml-reader';
 import { handoffCallSchema } from '../../src/agent-api/agent-api-schemas';
 import type { HandoffEntry } from '../../src/handoff/record/handoff-record';
-import { createIdentityEffects } from '../../src/identity/identity-effects';
+import { createIdentityEffects, type WalletEffectsFactory } from '../../src/identity/identity-effects';
 import { createRedisStore } from '../../src/stores';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import { DemoWalletBackend } from '../../src/wallet/demo-wallet-backend';
 import { loadDemoWallets } from '../../src/wallet/demo-wallet-data';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { catalogue, ManualClock, prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
+import { catalogue, ManualClock, prompt, startTestHotline, TEST_BASE_URL, testConfig, type TestHotline } from '../support/test-app';
 import { ALICE, BOB, CAROL, RefusingGateway, bearer, newCallSid, queuedCaller } from './agent-test-kit';
 
 /** The real TwilioCallBridge and hand-off records, in simulate mode: call updates land in the outbox. */
@@ -609,9 +609,10 @@ describe('agent API (SPEC §5)', () => {
       // A hotline with the demo wallets behind its menus (the default one has none): its own store on a shared prefix.
       const redis = await testRedis();
       const prefix = uniquePrefix('agent-api-pin');
-      const values = createRedisStore(redis, prefix).values;
+      const store = createRedisStore(redis, prefix);
       const twilio = new SimulatedTwilioGateway(clock);
-      const effects = createIdentityEffects({ wallet: new DemoWalletBackend(loadDemoWallets(), values, clock), values, twilio, clock, catalogue });
+      const wallet = new DemoWalletBackend(loadDemoWallets(), store.values, clock);
+      const effects: WalletEffectsFactory = (services) => createIdentityEffects({ wallet, store, clock, catalogue, limits: testConfig().identity, ...services });
       const withWallets = await startTestHotline({ clock, redis, prefix, deps: { twilio, effects } });
       try {
         // The demo wallet W100000001 (PIN 123456): 2-1 reads the last transactions after the PIN, 0 asks for an agent.

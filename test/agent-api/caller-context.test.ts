@@ -27,8 +27,8 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
   /** Every agent API answer of the test, to search for secrets. */
   let bodies: string[];
 
-  const start = async (clock = new ManualClock()) => {
-    hotline = await startIdentityHotline({ desk: 'queue', clock, deps: { agents } });
+  const start = async (clock = new ManualClock(), env: Record<string, string> = {}) => {
+    hotline = await startIdentityHotline({ desk: 'queue', clock, deps: { agents }, env });
   };
   afterEach(async () => {
     try {
@@ -220,17 +220,19 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       expect((await hotline.records.get(quiet.callSid))?.wrapUp).not.toHaveProperty('summary');
     });
 
-    it('a summary Twilio refuses (an invalid number) is logged; the wrap-up stands', async () => {
-      await start();
+    it.each([
+      // US numbers allowed, so the SMS gate lets it through to Twilio, which refuses it.
+      ['Twilio refuses (an invalid number)', { SMS_COUNTRY_CODES: '86,1' }, [expect.objectContaining({ kind: 'refused', attempted: 'sms', code: 21211, to: '+15005550001' })]],
+      ['the SMS limits refuse (a number outside SMS_COUNTRY_CODES)', {}, []],
+    ])('a summary %s reaches nobody and is logged; the wrap-up stands', async (_case, env: Record<string, string>, outbox) => {
+      await start(new ManualClock(), env);
       const call = await hotline.call({ from: '+15005550001' }).dial();
       await call.press('0');
       await claim(MEI);
       await answered(call.callSid);
       const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { note: 'Helped', resolved: true, summary: '已为您处理。' });
       expect(wrapped.statusCode).toBe(204);
-      expect(hotline.twilio.outbox().filter((entry) => entry.kind === 'refused')).toEqual([
-        expect.objectContaining({ attempted: 'sms', code: 21211, to: '+15005550001', callSid: call.callSid }),
-      ]);
+      expect(hotline.twilio.outbox().filter((entry) => entry.callSid === call.callSid && (entry.kind === 'sms' || entry.kind === 'refused'))).toEqual(outbox);
       expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', wrapUp: { summary: '已为您处理。' } });
     });
 

@@ -58,15 +58,14 @@ describe('menu 4 (features and services), through the webhooks', () => {
       expect(call.heard).toEqual([prompt('features.menu', language)]);
     });
 
-    it('each press of 1 sends the SMS again', async () => {
+    it('a second press of 1 sends nothing and says the SMS was sent already (SPEC §3)', async () => {
       const call = await inFeatures(language);
       await call.press('3');
       await call.press('1');
+      expect(call.heard).toEqual([prompt('sms.sent', language), prompt('features.records', language)]);
       await call.press('1');
-      expect(smsFor(call).map((sms) => (sms as { body: string }).body)).toEqual([
-        prompt('sms.features.records', language),
-        prompt('sms.features.records', language),
-      ]);
+      expect(call.heard).toEqual([prompt('sms.refused.alreadySent', language), prompt('features.records', language)]);
+      expect(smsFor(call).map((sms) => (sms as { body: string }).body)).toEqual([prompt('sms.features.records', language)]);
     });
 
     it('a wrong key and silence in a topic get their own hints, then the topic again', async () => {

@@ -87,7 +87,15 @@ describe('account menu machine (menu 1)', () => {
       expect(menu.history.filter((action) => action.type === 'request')).toHaveLength(2);
     });
 
-    it.each(['unavailable', 'refused', 'somethingUnexpected'])('a link that could not be sent (%s) → the apology state', (outcome) => {
+    it('a link the SMS limits refused → "no more SMS to your phone for now", with an agent on 0', () => {
+      const menu = chose('1', L1);
+      menu.answer('sendResetLink', 'refused');
+      expect(menu.meta).toEqual({ prompt: 'account.resetRefused', gather: 'menu', options: [], intent: 'account.resetPassword' });
+      menu.press('0');
+      expect(menu.exit).toEqual(agentExit({ tier: 'tier1', intent: 'account.resetPassword', priority: 'normal', reason: 'asked' }));
+    });
+
+    it.each(['unavailable', 'somethingUnexpected'])('a link that could not be sent (%s) → the apology state', (outcome) => {
       const menu = chose('1', L1);
       menu.answer('sendResetLink', outcome);
       expect(menu.prompt).toBe('identity.unavailable');

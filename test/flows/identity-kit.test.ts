@@ -100,6 +100,15 @@ describe('the identity gate', () => {
       expect(menu.context.facts.identityLevel).toBe(0);
     });
 
+    it('refused (the caller ID typed too many wrong PINs across wallets) → its own notice, with the minutes', () => {
+      const menu = reset();
+      expect(menu.answer('lookupCaller', 'refused', { vars: { minutes: 55 } })).toEqual([]);
+      expect(menu.meta).toEqual({ prompt: 'identity.refused', gather: 'menu', options: [], intent: 'account.resetPassword' });
+      expect(menu.context.vars).toMatchObject({ minutes: 55 });
+      menu.press('0');
+      expect(menu.exit).toEqual(agentExit({ ...resetDesk, reason: 'asked' }));
+    });
+
     it.each(['unavailable', 'somethingUnexpected'])('%s → the apology state, never stuck awaiting', (outcome) => {
       const menu = reset();
       menu.answer('lookupCaller', outcome);
@@ -123,16 +132,19 @@ describe('the identity gate', () => {
       expect(menu.prompt).toBe('identity.pin');
     });
 
-    it('unknown → "no wallet with that number", the entry again; the third unknown hands off (strikes)', () => {
+    it('no answer tells a number no wallet has apart: "unknown" is not one of lookupPhone\'s, and counts as malformed', () => {
       const menu = phone();
       menu.press('13800000009');
-      expect(menu.answer('lookupPhone', 'unknown')).toEqual([sayAction('identity.phoneUnknown')]);
+      expect(menu.answer('lookupPhone', 'unknown')).toEqual([sayAction('identity.phoneInvalid')]);
       expect(menu.prompt).toBe('identity.phone');
-      menu.press('13800000008');
-      expect(menu.answer('lookupPhone', 'unknown')).toEqual([sayAction('identity.phoneUnknown')]);
-      menu.press('13800000007');
-      menu.answer('lookupPhone', 'unknown');
-      expect(menu.exit).toEqual(agentExit({ ...resetDesk, reason: 'strikes' }));
+    });
+
+    it('refused → the refusal notice with an agent on 0', () => {
+      const menu = phone();
+      menu.press('13800000001');
+      menu.answer('lookupPhone', 'refused', { vars: { minutes: 60 } });
+      expect(menu.prompt).toBe('identity.refused');
+      expect(menu.context.vars).toMatchObject({ minutes: 60 });
     });
 
     it('invalid (not a mobile number) → its own hint; the third failure hands off', () => {
@@ -214,6 +226,14 @@ describe('the identity gate', () => {
       expect(menu.prompt).toBe('identity.locked');
       expect(menu.context.facts.identityLevel).toBe(0);
       expect(menu.context.vars).toMatchObject({ minutes: 15 });
+    });
+
+    it('refused (the caller typed too many wrong PINs across wallets) → the refusal notice, still unverified', () => {
+      const menu = pin();
+      menu.press(WRONG_PIN);
+      expect(menu.answer('verifyPin', 'refused', { vars: { minutes: 60 } })).toEqual([]);
+      expect(menu.prompt).toBe('identity.refused');
+      expect(menu.context.facts.identityLevel).toBe(0);
     });
 
     it('invalid (not 6 digits) → the PIN hint; the third failure hands off', () => {
@@ -306,6 +326,14 @@ describe('the identity gate', () => {
       expect(menu.exit).toEqual(agentExit({ ...detailsDesk, reason: 'asked' }));
     });
 
+    it('limited (the SMS limits refused the code) → "too many codes", with an agent on 0', () => {
+      const menu = sent();
+      menu.answer('sendCode', 'limited');
+      expect(menu.meta).toEqual({ prompt: 'identity.codeLimited', gather: 'menu', options: [], intent: 'account.changeDetails' });
+      menu.press('0');
+      expect(menu.exit).toEqual(agentExit({ ...detailsDesk, reason: 'asked' }));
+    });
+
     it('locked → the lock notice; unavailable → the apology state', () => {
       const locked = sent();
       locked.answer('sendCode', 'locked', { vars: { minutes: 40 } });
@@ -342,6 +370,10 @@ describe('the identity gate', () => {
       menu.press('*');
       expect(menu.answer('resendCode', 'resendUsed')).toEqual([sayAction('identity.codeResendUsed')]);
       expect(menu.prompt).toBe('identity.code');
+      // Refused by the SMS limits: the code already sent still works, so the caller stays to type it.
+      menu.press('*');
+      expect(menu.answer('resendCode', 'limited')).toEqual([sayAction('identity.codeResendLimited')]);
+      expect(menu.prompt).toBe('identity.code');
     });
 
     it('expired → "the code expired, 1 for a new one"; 1 resends, and sent brings the entry back', () => {
@@ -354,13 +386,16 @@ describe('the identity gate', () => {
       expect(menu.prompt).toBe('identity.code');
     });
 
-    it('expired, and the one resend already used → "no more codes"', () => {
+    it.each([
+      ['the one resend already used', 'resendUsed', 'identity.noMoreCodes'],
+      ['a new code refused by the SMS limits', 'limited', 'identity.codeLimited'],
+    ] as const)('expired, and %s → its own menu', (_case, outcome, promptKey) => {
       const menu = atCode();
       menu.press(CODE);
       menu.answer('verifyCode', 'expired');
       menu.press('1');
-      menu.answer('resendCode', 'resendUsed');
-      expect(menu.prompt).toBe('identity.noMoreCodes');
+      menu.answer('resendCode', outcome);
+      expect(menu.prompt).toBe(promptKey);
     });
 
     it('invalid → the code hint; the third failure hands off with strikes', () => {
@@ -391,6 +426,11 @@ describe('the identity gate', () => {
       ['identity.locked', (start: () => MenuWalk) => {
         const menu = start();
         menu.answer('lookupCaller', 'locked', { vars: { minutes: 15 } });
+        return menu;
+      }],
+      ['identity.refused', (start: () => MenuWalk) => {
+        const menu = start();
+        menu.answer('lookupCaller', 'refused', { vars: { minutes: 60 } });
         return menu;
       }],
       ['identity.unavailable', (start: () => MenuWalk) => {

@@ -7,14 +7,15 @@ import { MemoryHandoffStore } from '../../src/handoff/record/memory-handoff-stor
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
 import { entry } from './record/handoff-records.contract';
 import { ManualClock } from '../support/manual-clock';
-import { catalogue } from '../support/test-app';
+import { MemoryQuotaStore } from '../../src/limits/memory-quota-store';
+import { smsGateFor } from '../support/test-app';
 
 const log = pino({ level: 'silent' });
 
 function sweeperWith(stillQueued?: (callSid: string) => Promise<boolean>) {
   const clock = new ManualClock();
   const records = new HandoffRecords(new MemoryHandoffStore(clock), DEFAULT_HANDOFF_RULES, clock);
-  const sweeper = new HandoffSweeper(records, new CallbackFailures(new SimulatedTwilioGateway(clock), catalogue, log), clock, log, stillQueued);
+  const sweeper = new HandoffSweeper(records, new CallbackFailures(smsGateFor(new SimulatedTwilioGateway(clock), new MemoryQuotaStore(clock), clock), log), clock, log, stillQueued);
   return { clock, records, sweeper };
 }
 

@@ -1,9 +1,10 @@
-import { LOCK_MS } from '../../src/identity/pin-lockout';
 import { CODE_TTL_MS } from '../../src/identity/one-time-codes';
 import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
-import { ManualClock, prompt } from '../support/test-app';
+import { ManualClock, prompt, testConfig } from '../support/test-app';
 import { startIdentityHotline, WALLETS, type IdentityHotline } from './support/identity-hotline';
 import type { Redis } from 'ioredis';
+
+const LOCK_MS = testConfig().identity.lockMinutes * 60_000;
 
 describe('PIN lockout and one-time codes across calls and instances (Redis, one prefix, two apps)', () => {
   let redis: Redis;

@@ -178,5 +178,5 @@ describe('PIN entry under generated keypad input (fast-check, embedded store)', 
     expect(coverage.locked).toBeGreaterThan(0);
     // The logs were captured (so "not in the logs" means something).
     expect(capture.text()).toContain('identity: L1 by PIN');
-  });
+  }, 60_000);
 });

@@ -51,6 +51,17 @@ export function keyValueStoreContract(factory: KeyValueStoreFactory): void {
       expect(await values.get(forever)).toBe('stays');
     });
 
+    it('setIfAbsent: of concurrent callers exactly one sets the key, which expires with its TTL', async () => {
+      const k = key('claim');
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => values.setIfAbsent(k, `c${i}`, 500)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await values.get(k)).toBe(`c${results.indexOf(true)}`);
+      expect(await values.setIfAbsent(k, 'late', 500)).toBe(false);
+      await factory.elapse(700);
+      expect(await values.setIfAbsent(k, 'again', 500)).toBe(true);
+      expect(await values.get(k)).toBe('again');
+    });
+
     it('set without a TTL removes an earlier expiry', async () => {
       const k = key('persist');
       await values.set(k, 'a', 500);

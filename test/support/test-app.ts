@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -13,7 +14,11 @@ import { HandoffRecords } from '../../src/handoff/record/handoff-records';
 import { ManualClock } from './manual-clock';
 import { PromptCatalogue } from '../../src/prompts/prompt-catalogue';
 import { createMemoryStore, createRedisStore, type Store } from '../../src/stores';
+import type { QuotaStore } from '../../src/limits/quota-store';
+import { securityEvents } from '../../src/security/security-events';
+import { SmsGate } from '../../src/sms/sms-gate';
 import { SimulatedTwilioGateway } from '../../src/twilio/simulated-twilio-gateway';
+import type { TwilioGateway } from '../../src/twilio/twilio-gateway';
 import { TwilioCallDriver, type CallOptions } from '../../scripts/lib/twilio-call-driver';
 import { encodeForm, webhookHeaders, type PostForm, type TwilioRequest } from '../../scripts/lib/twilio-form';
 import { deletePrefix, testRedis, uniquePrefix } from './redis';
@@ -33,6 +38,12 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     ...env,
   });
+}
+
+/** An SMS gate like the app's (same limits), over `quotas`, for parts of the hotline a test builds by hand. */
+export function smsGateFor(twilio: TwilioGateway, quotas: QuotaStore, clock: Clock, config: Config = testConfig()): SmsGate {
+  const security = securityEvents(pino({ level: 'silent' }), () => undefined);
+  return new SmsGate({ quotas, twilio, catalogue, clock, security, limits: config.sms });
 }
 
 /**
@@ -70,6 +81,8 @@ export interface TestHotline {
   sweep(): ReturnType<HandoffSweeper['sweep']>;
   /** A new call driven through this app's webhooks. */
   call(options?: Partial<CallOptions>): TwilioCallDriver;
+  /** An SMS gate over the app's store and gateway (the app's own limits), e.g. for callbacks a test sweeps. */
+  sms: SmsGate;
   close(): Promise<void>;
 }
 
@@ -94,10 +107,12 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
   const store = redis ? createRedisStore(redis, prefix) : createMemoryStore(clock);
   const twilio = new SimulatedTwilioGateway(clock);
   const logger = options.logDestination ? pino(loggerOptions(options.logLevel ?? 'debug'), options.logDestination) : pino({ level: 'silent' });
-  const app = await buildApp(config, { store, twilio, catalogue, clock, logger, ...options.deps });
+  const deps: AppDeps = { store, twilio, catalogue, clock, logger, ...options.deps };
+  const app = await buildApp(config, deps);
   await app.ready();
   // The records the app really keeps: in the store the test handed it, if it did.
-  const records = new HandoffRecords((options.deps?.store ?? store).handoffs, handoffRules(config), clock);
+  const records = new HandoffRecords(deps.store.handoffs, handoffRules(config), clock);
+  const sms = smsGateFor(deps.twilio, deps.store.limits.quotas, clock, config);
   return {
     app,
     config,
@@ -105,14 +120,15 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
     twilio,
     clock,
     records,
-    sweep: () => new HandoffSweeper(records, new CallbackFailures(twilio, catalogue, logger), clock, logger).sweep(),
+    sms,
+    sweep: () => new HandoffSweeper(records, new CallbackFailures(sms, logger), clock, logger).sweep(),
     position: async (callSid) => {
       const record = await records.get(callSid);
       const place = record && (record.state === 'waiting' || record.state === 'callback-waiting') ? await records.position(record) : null;
       return record && place ? { queue: record.queue, ...place } : null;
     },
     call: (callOptions = {}) =>
-      new TwilioCallDriver(injectPoster(app), { baseUrl: TEST_BASE_URL, authToken: TEST_AUTH_TOKEN, ...callOptions }),
+      new TwilioCallDriver(injectPoster(app), { baseUrl: TEST_BASE_URL, authToken: TEST_AUTH_TOKEN, from: someCaller(), ...callOptions }),
     close: async () => {
       await app.close();
       if (redis && ownsRedis) {
@@ -121,6 +137,14 @@ export async function startTestHotline(options: TestHotlineOptions = {}): Promis
       }
     },
   };
+}
+
+/**
+ * A mobile number of its own for a call that names none: callers are strangers to each other
+ * unless a test says otherwise (per-number limits, repeat callers, calls today).
+ */
+export function someCaller(): string {
+  return `+86139${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
 }
 
 /**

@@ -238,6 +238,7 @@ describe('DemoWalletBackend without its store', () => {
   const brokenStore: KeyValueStore = {
     get: () => Promise.reject(down),
     set: () => Promise.reject(down),
+    setIfAbsent: () => Promise.reject(down),
     increment: () => Promise.reject(down),
     delete: () => Promise.reject(down),
     addToSet: () => Promise.reject(down),

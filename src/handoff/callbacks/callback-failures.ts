@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { PromptCatalogue } from '../../prompts/prompt-catalogue';
-import type { TwilioGateway } from '../../twilio/twilio-gateway';
+import type { SmsSender } from '../../sms/sms-gate';
 import type { HandoffRecord } from '../record/handoff-record';
 import type { StepResult } from '../record/handoff-records';
 
@@ -10,8 +9,7 @@ import type { StepResult } from '../record/handoff-records';
  */
 export class CallbackFailures {
   constructor(
-    private readonly twilio: TwilioGateway,
-    private readonly catalogue: PromptCatalogue,
+    private readonly sms: SmsSender,
     private readonly log: Logger,
   ) {}
 
@@ -22,14 +20,11 @@ export class CallbackFailures {
     }
   }
 
+  /** Through the SMS gate like every SMS; a refused or failed one is logged there. */
   private async notify(record: HandoffRecord): Promise<void> {
     if (!record.dialable) return;
-    try {
-      const body = this.catalogue.render(record.language, 'sms.callbackFailed');
-      await this.twilio.sendSms({ to: record.from, body, callSid: record.callSid });
-      this.log.info({ callSid: record.callSid }, 'callback failed; caller told by SMS');
-    } catch (error) {
-      this.log.error({ err: error, callSid: record.callSid }, 'callback failed and the SMS telling the caller could not be sent');
-    }
+    const log = this.log.child({ callSid: record.callSid });
+    const sent = await this.sms.send({ callSid: record.callSid, to: record.from, language: record.language, template: 'sms.callbackFailed' }, log);
+    log.info({ sms: sent.kind }, 'callback failed; caller told by SMS unless refused');
   }
 }

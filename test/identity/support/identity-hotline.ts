@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createIdentityEffects } from '../../../src/identity/identity-effects';
+import { createIdentityEffects, type WalletEffectsFactory } from '../../../src/identity/identity-effects';
 import { decodeSession, type CallSession } from '../../../src/calls/call-session';
 import type { HandoffDesk } from '../../../src/calls/handoff-desk';
 import type { CallFacts, Handoff } from '../../../flows/menu-contract';
@@ -9,7 +9,7 @@ import { DemoWalletBackend } from '../../../src/wallet/demo-wallet-backend';
 import { loadDemoWallets } from '../../../src/wallet/demo-wallet-data';
 import type { WalletBackend } from '../../../src/wallet/wallet-backend';
 import { deletePrefix, testRedis, uniquePrefix } from '../../support/redis';
-import { catalogue, ManualClock, startTestHotline, type TestHotline, type TestHotlineOptions } from '../../support/test-app';
+import { catalogue, ManualClock, startTestHotline, testConfig, type TestHotline, type TestHotlineOptions } from '../../support/test-app';
 
 export const WALLETS = {
   active: { phone: '+8613800000001', pin: '123456', id: 'W100000001' },
@@ -55,6 +55,8 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
   store?: 'redis' | 'memory';
   /** Share with another instance (same prefix) to test state seen across instances. */
   redis?: Redis;
+  /** One store for several instances in this process (the embedded store shared, as on one server). */
+  sharedStore?: Store;
   wallet?: (store: Store, clock: ManualClock) => WalletBackend;
   /** `queue`: hand-offs go to the app's real queue (agents take them); by default they are recorded and declined. */
   desk?: 'recording' | 'queue';
@@ -66,13 +68,14 @@ export interface IdentityHotlineOptions extends Omit<TestHotlineOptions, 'store'
  */
 export async function startIdentityHotline(options: IdentityHotlineOptions = {}): Promise<IdentityHotline> {
   const clock = options.clock ?? new ManualClock();
-  const ownsRedis = options.store !== 'memory' && !options.redis;
-  const redis = options.store === 'memory' ? undefined : (options.redis ?? (await testRedis()));
+  const ownsRedis = !options.sharedStore && options.store !== 'memory' && !options.redis;
+  const redis = options.sharedStore || options.store === 'memory' ? undefined : (options.redis ?? (await testRedis()));
   const prefix = options.prefix ?? uniquePrefix('identity');
-  const store = redis ? createRedisStore(redis, prefix) : createMemoryStore(clock);
+  const store = options.sharedStore ?? (redis ? createRedisStore(redis, prefix) : createMemoryStore(clock));
   const twilio = new SimulatedTwilioGateway(clock);
   const wallet = options.wallet?.(store, clock) ?? new DemoWalletBackend(demoData, store.values, clock);
-  const effects = createIdentityEffects({ wallet, values: store.values, twilio, clock, catalogue });
+  const limits = testConfig(options.env).identity;
+  const effects: WalletEffectsFactory = (services) => createIdentityEffects({ wallet, store, clock, catalogue, limits, ...services });
   const handoffs: RecordedHandoff[] = [];
   const hotline = await startTestHotline({
     ...options,

@@ -171,7 +171,7 @@ class ChaosRun {
         this.clients.push(redis);
         this.gateways.push(gateway);
         this.hotlines.push(hotline);
-        this.sweepers.push(new HandoffSweeper(hotline.records, new CallbackFailures(gateway, catalogue, this.log), this.clock, this.log));
+        this.sweepers.push(new HandoffSweeper(hotline.records, new CallbackFailures(hotline.sms, this.log), this.clock, this.log));
       }
     } finally {
       HandoffSweeper.prototype.start = start;
