@@ -36,7 +36,7 @@ describe.each([
   };
 
   it('a self-served call is contained', async () => {
-    const call = await hotline.call().dial();
+    const call = await hotline.call({ from: '+8613900000000' }).dial();
     await call.press('3');
     await call.press('1');
     hotline.clock.advance(65_000);

@@ -34,7 +34,7 @@ describe('supervisors read the call records', () => {
   });
 
   it('a whole call as the record supervisors see, and in the CSV with its Chinese note intact (BOM, quotes, commas, a line break)', async () => {
-    const call = await hotline.waitingCaller();
+    const call = await hotline.waitingCaller('+8613900000000');
     await hotline.available(BOB);
     await hotline.claim(BOB);
     const dial = await hotline.agentAnswers();
