@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Tier } from '../../../flows/vocabulary';
+import type { Clock } from '../../clock';
+import type { ClaimOutcome } from './handoff-plan';
+import type { HandoffRecord } from './handoff-record';
+import type { HandoffRules } from './handoff-rules';
+import type { HandoffStore } from './handoff-store';
+import { claimTerms } from './transitions/agent-transitions';
+
+export type ClaimResult =
+  | { kind: 'claimed'; record: HandoffRecord; token: string; waitedMs: number }
+  | { kind: 'nobody-waiting' }
+  /** The agent holds another call: one caller at a time. */
+  | { kind: 'busy'; callSid: string | null };
+
+interface PendingClaim {
+  agentId: string;
+  queues: readonly Tier[];
+  token: string;
+  /** One step id for every attempt: at most one applies, and a re-sent script is recognised. */
+  stepId: string;
+  attempts: number;
+  resolve(result: ClaimResult): void;
+  reject(error: unknown): void;
+}
+
+/** Claims sent to the store at once, at most; the rest wait for the next batch (one Redis script stays short). */
+const MAX_BATCH = 32;
+/**
+ * How many callers beyond one per claim of a batch are read at each head (the record keys the
+ * claims may touch), so claims on other instances at the same moment rarely send one back.
+ */
+const CLAIM_MARGIN = 4;
+/**
+ * A claim sent back found a head it had not read: it lost that head to a change that succeeded
+ * (another claim, a caller put at the front), never to a livelock. This bound only guards against a bug.
+ */
+const MAX_CLAIM_ATTEMPTS = 1000;
+
+/**
+ * Claims made on this instance at the same moment go to the store together, like a group commit:
+ * one read of the queues' heads, then one atomic claim of all of them in the order they were made
+ * (in Redis one script). Each is still decided on its own inside it: one caller per agent, its own
+ * step id and token. A lone claim is a batch of one; claims made while a batch is out wait for the
+ * next one, so under load the round trips are shared instead of contended.
+ */
+export class ClaimBatches {
+  private pending: PendingClaim[] = [];
+  private running = false;
+
+  constructor(
+    private readonly store: HandoffStore,
+    private readonly rules: HandoffRules,
+    private readonly clock: Clock,
+  ) {}
+
+  claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ agentId, queues, token: randomUUID(), stepId: randomUUID(), attempts: 0, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.pending.length === 0) return;
+    this.running = true;
+    // Once this turn of the event loop is over: the claims made in it (many, when the last batch
+    // answered many agents) join the batch.
+    setImmediate(() => void this.run(this.pending.splice(0, MAX_BATCH)));
+  }
+
+  private async run(batch: PendingClaim[]): Promise<void> {
+    try {
+      const outcomes = await this.claimTogether(batch);
+      // Sent back first in the next batch, in their order: they keep their turn among this instance's claims.
+      const sentBack = batch.filter((claim, i) => !this.settle(claim, outcomes[i]!));
+      this.pending.unshift(...sentBack);
+    } catch (error) {
+      for (const claim of batch) claim.reject(error);
+    } finally {
+      this.running = false;
+      this.schedule();
+    }
+  }
+
+  private async claimTogether(batch: PendingClaim[]): Promise<ClaimOutcome[]> {
+    const queues = [...new Set(batch.flatMap((claim) => claim.queues))];
+    const heads = await this.store.heads(queues, batch.length + CLAIM_MARGIN);
+    const now = this.clock.now();
+    return this.store.claim({
+      claims: batch.map((claim) => ({
+        stepId: claim.stepId,
+        queues: claim.queues,
+        terms: claimTerms({ agentId: claim.agentId, token: claim.token }, now, this.rules),
+      })),
+      candidates: Object.fromEntries(queues.map((queue, i) => [queue, heads[i] ?? []])),
+    });
+  }
+
+  /** Answers the claim, or returns false when it goes to the next batch. */
+  private settle(claim: PendingClaim, outcome: ClaimOutcome): boolean {
+    const claimed = (record: HandoffRecord) =>
+      claim.resolve({ kind: 'claimed', record, token: claim.token, waitedMs: Math.max(0, this.clock.now() - record.waitingSince) });
+    switch (outcome.kind) {
+      case 'claimed':
+        claimed(outcome.stored.record);
+        break;
+      case 'duplicate':
+        // This claim was applied by an earlier send of the same script: the agent holds its call.
+        this.store.read(outcome.callSid).then(
+          (stored) => (stored ? claimed(stored.record) : claim.resolve({ kind: 'busy', callSid: outcome.callSid })),
+          claim.reject,
+        );
+        break;
+      case 'busy':
+        claim.resolve({ kind: 'busy', callSid: outcome.callSid });
+        break;
+      case 'empty':
+        claim.resolve({ kind: 'nobody-waiting' });
+        break;
+      case 'unclaimable':
+        claim.reject(new Error(`hand-off record ${outcome.callSid} cannot be claimed: ${outcome.reason}`));
+        break;
+      case 'not-head':
+        claim.attempts += 1;
+        if (claim.attempts < MAX_CLAIM_ATTEMPTS) return false;
+        claim.reject(new Error(`claim for ${claim.agentId} lost ${MAX_CLAIM_ATTEMPTS} races in a row`));
+    }
+    return true;
+  }
+}
