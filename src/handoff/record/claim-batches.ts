@@ -25,7 +25,9 @@ interface PendingClaim {
 }
 
 /** Claims sent to the store at once, at most; the rest wait for the next batch (one Redis script stays short). */
-const MAX_BATCH = 32;
+const MAX_BATCH = Number(process.env.MAXB ?? 32);
+/** Batches out at once: the next one is read and built while the store runs the one before. */
+const MAX_RUNNING = Number(process.env.MAXR ?? 2);
 /**
  * How many callers beyond one per claim of a batch are read at each head (the record keys the
  * claims may touch), so claims on other instances at the same moment rarely send one back.
@@ -46,7 +48,10 @@ const MAX_CLAIM_ATTEMPTS = 1000;
  */
 export class ClaimBatches {
   private pending: PendingClaim[] = [];
-  private running = false;
+  private scheduled = false;
+  private running = 0;
+  /** Claims in the batches out: each may take a head before the next batch's claims run. */
+  private inFlight = 0;
 
   constructor(
     private readonly store: HandoffStore,
@@ -62,37 +67,43 @@ export class ClaimBatches {
   }
 
   private schedule(): void {
-    if (this.running || this.pending.length === 0) return;
-    this.running = true;
+    if (this.scheduled || this.running >= MAX_RUNNING || this.pending.length === 0) return;
+    this.scheduled = true;
     // Once this turn of the event loop is over: the claims made in it (many, when the last batch
     // answered many agents) join the batch.
-    setImmediate(() => void this.run(this.pending.splice(0, MAX_BATCH)));
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.running >= MAX_RUNNING || this.pending.length === 0) return;
+      const batch = this.pending.splice(0, MAX_BATCH);
+      const ahead = this.inFlight;
+      this.running += 1;
+      this.inFlight += batch.length;
+      void this.run(batch, ahead);
+      this.schedule();
+    });
   }
 
-  private async run(batch: PendingClaim[]): Promise<void> {
+  private async run(batch: PendingClaim[], ahead: number): Promise<void> {
     try {
-      const outcomes = await this.claimTogether(batch);
+      const outcomes = await this.claimTogether(batch, ahead);
       // Sent back first in the next batch, in their order: they keep their turn among this instance's claims.
       const sentBack = batch.filter((claim, i) => !this.settle(claim, outcomes[i]!));
       this.pending.unshift(...sentBack);
     } catch (error) {
       for (const claim of batch) claim.reject(error);
     } finally {
-      this.running = false;
+      this.running -= 1;
+      this.inFlight -= batch.length;
       this.schedule();
     }
   }
 
-  private async claimTogether(batch: PendingClaim[]): Promise<ClaimOutcome[]> {
+  private async claimTogether(batch: PendingClaim[], ahead: number): Promise<ClaimOutcome[]> {
     const queues = [...new Set(batch.flatMap((claim) => claim.queues))];
-    const heads = await this.store.heads(queues, batch.length + CLAIM_MARGIN);
-    const now = this.clock.now();
+    const heads = await this.store.heads(queues, ahead + batch.length + CLAIM_MARGIN);
     return this.store.claim({
-      claims: batch.map((claim) => ({
-        stepId: claim.stepId,
-        queues: claim.queues,
-        terms: claimTerms({ agentId: claim.agentId, token: claim.token }, now, this.rules),
-      })),
+      terms: claimTerms(this.clock.now(), this.rules),
+      claims: batch.map(({ agentId, token, stepId, queues: order }) => ({ agentId, token, stepId, queues: order })),
       candidates: Object.fromEntries(queues.map((queue, i) => [queue, heads[i] ?? []])),
     });
   }

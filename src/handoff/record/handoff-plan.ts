@@ -34,32 +34,37 @@ export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
 
 /**
  * What a claim does to the record it takes, as data computed by the pure transition
- * (transitions/agent-transitions.ts `claimTerms`): by the state the record is in, the state it
- * goes to, its lease and the callback dials it adds. A state missing here is not claimable, nor
- * is a record with the `unless` field set. Both stores apply these terms inside one atomic claim
- * (the Redis store in lua/claim-5+n.lua), because the record a claim takes is only known there.
+ * (transitions/agent-transitions.ts `claimTerms`, from the moment of the claim): by the state the
+ * record is in, the state it goes to, its lease and the callback dials it adds. A state missing
+ * here is not claimable, nor is a record with the `unless` field set. Both stores apply these
+ * terms inside one atomic claim (the Redis store in lua/claim-5+n.lua), because the record a claim
+ * takes is only known there.
  */
 export interface ClaimTerms {
-  agentId: string;
-  token: string;
   /** The agent's one-call key lives this long at most (steps release it long before). */
   agentTtlMs: number;
   from: Partial<Record<HandoffState, { state: HandoffState; leaseUntil: number; callbackDials: number; unless?: keyof HandoffRecord }>>;
 }
 
-/** One agent's claim: its step id (a re-send is recognised), terms and queues in preference order. */
-export interface ClaimRequest {
+/** Who claims: the agent and the claim's token (an agent's later steps must carry it). */
+export interface Claimant {
+  agentId: string;
+  token: string;
+}
+
+/** One agent's claim: its step id (a re-send is recognised) and the agent's queues in preference order. */
+export interface ClaimRequest extends Claimant {
   stepId: string;
-  terms: ClaimTerms;
   queues: readonly Tier[];
 }
 
 /**
- * Claims made together, taken in order in one atomic operation, with the CallSids read at the head
- * of each queue they name: a claim may take only a head among those (Redis: every record key the
- * script touches is passed in KEYS).
+ * Claims made together, on the terms of one moment, taken in order in one atomic operation, with
+ * the CallSids read at the head of each queue they name: a claim may take only a head among those
+ * (Redis: every record key the script touches is passed in KEYS).
  */
 export interface ClaimBatch {
+  terms: ClaimTerms;
   claims: ClaimRequest[];
   candidates: Partial<Record<Tier, string[]>>;
 }

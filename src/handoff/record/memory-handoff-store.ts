@@ -60,7 +60,7 @@ export class MemoryHandoffStore implements HandoffStore {
 
   /** Atomic like lua/claim-5+n.lua: each head is picked and the claim transition applied without awaiting. */
   async claim(batch: ClaimBatch): Promise<ClaimOutcome[]> {
-    return batch.claims.map((request) => this.claimOne(request, batch.candidates));
+    return batch.claims.map((request) => this.claimOne(request, batch));
   }
 
   async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {
@@ -119,8 +119,8 @@ export class MemoryHandoffStore implements HandoffStore {
     return held && held.expiresAt > this.clock.now() ? held.callSid : null;
   }
 
-  private claimOne(request: ClaimRequest, candidates: ClaimBatch['candidates']): ClaimOutcome {
-    const holding = this.holder(request.terms.agentId);
+  private claimOne(request: ClaimRequest, { terms, candidates }: ClaimBatch): ClaimOutcome {
+    const holding = this.holder(request.agentId);
     if (holding !== null) {
       const applied = this.live(holding)?.steps.includes(request.stepId);
       return { kind: applied ? 'duplicate' : 'busy', callSid: holding };
@@ -131,7 +131,7 @@ export class MemoryHandoffStore implements HandoffStore {
         if (!candidates[queue]?.includes(head)) return { kind: 'not-head' };
         const held = this.live(head);
         const stored = held && { record: decodeRecord(held.json), rev: held.rev };
-        const step = stored?.record.queue === queue ? claim(stored, request.terms, request.stepId) : undefined;
+        const step = stored?.record.queue === queue ? claim(stored, terms, request, request.stepId) : undefined;
         if (step && !isRefusal(step)) {
           this.write(step, held);
           return { kind: 'claimed', stored: { record: step.record, rev: stored!.rev + 1 } };

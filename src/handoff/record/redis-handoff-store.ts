@@ -116,10 +116,10 @@ export class RedisHandoffStore implements HandoffStore {
     const candidates = CLAIM_QUEUES.flatMap((queue) => batch.candidates[queue] ?? []);
     const keys = [
       ...CLAIM_INDEXES.map((name) => this.keys.index(name)),
-      ...batch.claims.map((claim) => this.keys.agent(claim.terms.agentId)),
+      ...batch.claims.map((claim) => this.keys.agent(claim.agentId)),
       ...candidates.map((callSid) => this.keys.record(callSid)),
     ];
-    const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ claims: batch.claims }), this.keys.events, ...candidates);
+    const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ terms: batch.terms, claims: batch.claims }), this.keys.events, ...candidates);
     const outcomes = decodeClaims(reply, batch.claims.length);
     const claimed = outcomes.find((outcome) => outcome.kind === 'claimed');
     if (claimed) await this.waitForReplica(claimed.stored.record.callSid);

@@ -41,7 +41,8 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
       const heads = await under.store.heads(queues, 8);
       steps += 1;
       return {
-        claims: [{ stepId: `claim-step-${steps}`, terms: claimTerms({ agentId, token: `token-${agentId}` }, under.clock.now(), DEFAULT_HANDOFF_RULES), queues }],
+        terms: claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES),
+        claims: [{ agentId, token: `token-${agentId}`, stepId: `claim-step-${steps}`, queues }],
         candidates: Object.fromEntries(queues.map((queue, i) => [queue, heads[i]!])),
       };
     };
@@ -56,7 +57,7 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
       const before = (await under.store.read(callSid))!;
       const indexesBefore = await under.store.memberships(callSid);
       const asked = await request(agentId, queues);
-      const expected = claim(before, asked.claims[0]!.terms, asked.claims[0]!.stepId);
+      const expected = claim(before, asked.terms, asked.claims[0]!, asked.claims[0]!.stepId);
       if (isRefusal(expected)) throw new Error(`the transition refuses: ${JSON.stringify(expected)}`);
       const outcome = await claimOne(asked);
       const after = (await under.store.read(callSid))!;
@@ -148,15 +149,12 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
       const queued: string[] = [];
       for (let i = 0; i < 12; i++) queued.push((await records.enqueue(entry())).record.callSid);
       const [heads] = await under.store.heads(['tier1'], 12);
-      const asked = (agent: number): ClaimRequest => ({
-        stepId: `same-moment-${agent}`,
-        terms: claimTerms({ agentId: `agent-${agent}`, token: `t-${agent}` }, under.clock.now(), DEFAULT_HANDOFF_RULES),
-        queues: ['tier1'],
-      });
+      const asked = (agent: number): ClaimRequest => ({ agentId: `agent-${agent}`, token: `t-${agent}`, stepId: `same-moment-${agent}`, queues: ['tier1'] });
+      const terms = claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES);
       // Two batches sent at once, as two instances would, on candidates read before either ran.
       const [first, second] = await Promise.all([
-        under.store.claim({ claims: [0, 1, 2, 3].map(asked), candidates: { tier1: heads! } }),
-        under.store.claim({ claims: [4, 5, 6, 7, 8, 9].map(asked), candidates: { tier1: heads! } }),
+        under.store.claim({ terms, claims: [0, 1, 2, 3].map(asked), candidates: { tier1: heads! } }),
+        under.store.claim({ terms, claims: [4, 5, 6, 7, 8, 9].map(asked), candidates: { tier1: heads! } }),
       ]);
       const taken = [...first!, ...second!].map((outcome) => (outcome.kind === 'claimed' ? outcome.stored.record.callSid : outcome.kind));
       expect(taken).toEqual(queued.slice(0, 10));
@@ -167,13 +165,12 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
       const queued: string[] = [];
       for (let i = 0; i < 3; i++) queued.push((await records.enqueue(entry())).record.callSid);
       const [heads] = await under.store.heads(['tier1'], 8);
-      const now = under.clock.now();
-      const asked = (agentId: string, step: string): ClaimRequest => ({
-        stepId: step,
-        terms: claimTerms({ agentId, token: step }, now, DEFAULT_HANDOFF_RULES),
-        queues: ['tier1'],
-      });
-      const batch: ClaimBatch = { claims: [asked('alice', 'a1'), asked('alice', 'a2'), asked('bob', 'b1')], candidates: { tier1: heads! } };
+      const asked = (agentId: string, step: string): ClaimRequest => ({ agentId, token: step, stepId: step, queues: ['tier1'] });
+      const batch: ClaimBatch = {
+        terms: claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES),
+        claims: [asked('alice', 'a1'), asked('alice', 'a2'), asked('bob', 'b1')],
+        candidates: { tier1: heads! },
+      };
       const outcomes = await under.store.claim(batch);
       expect(outcomes.map((outcome) => outcome.kind)).toEqual(['claimed', 'busy', 'claimed']);
       expect(outcomes[1]).toEqual({ kind: 'busy', callSid: queued[0] });
@@ -189,7 +186,7 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
     it('refuses a claim\'s plan in apply: a claim goes through the store\'s claim', async () => {
       const { record } = await records.enqueue(entry());
       const stored = (await under.store.read(record.callSid))!;
-      const plan = claim(stored, claimTerms({ agentId: 'alice', token: 't' }, under.clock.now(), DEFAULT_HANDOFF_RULES), 'sneaky');
+      const plan = claim(stored, claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES), { agentId: 'alice', token: 't' }, 'sneaky');
       await expect(under.store.apply(plan as Plan)).rejects.toThrow(/claim/);
       expect(await under.store.read(record.callSid)).toEqual(stored);
     });

@@ -60,8 +60,9 @@ describe('the claim script (Redis only)', () => {
       };
       expect(await under.store.apply(stored)).toBe('applied');
       const before = await under.store.read(callSid);
-      const terms = claimTerms({ agentId: 'alice', token: 't' }, under.clock.now(), DEFAULT_HANDOFF_RULES);
-      expect(await under.store.claim({ claims: [{ stepId: 's', terms, queues: ['tier1'] }], candidates: { tier1: [callSid] } })).toEqual([
+      const terms = claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES);
+      const claims = [{ agentId: 'alice', token: 't', stepId: 's', queues: ['tier1' as const] }];
+      expect(await under.store.claim({ terms, claims, candidates: { tier1: [callSid] } })).toEqual([
         { kind: 'unclaimable', callSid, reason: 'record.waitingSince = 1.2345678901234e+14' },
       ]);
       expect(await under.store.read(callSid)).toEqual(before);

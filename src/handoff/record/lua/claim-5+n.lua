@@ -10,8 +10,8 @@
   KEYS[3] leases zset        KEYS[4] heartbeats zset   KEYS[5] callback retries zset
   KEYS[5 + c] claim c's agent one-call-at-a-time key, for c = 1..#claims
   KEYS[5 + #claims + i] candidate i's record hash (fields r = record JSON, rev, steps = recent step ids)
-  ARGV[1] JSON { claims = {{ stepId, queues = {tier...}, terms = { agentId, token, agentTtlMs,
-                   from = { [state] = { state, leaseUntil, callbackDials, unless? } } } }...} }
+  ARGV[1] JSON { terms = { agentTtlMs, from = { [state] = { state, leaseUntil, callbackDials, unless? } } },
+                 claims = {{ agentId, token, stepId, queues = {tier...} }...} }
   ARGV[2] events channel
   ARGV[2 + i] candidate i's CallSid
   Returns one reply per claim: { new revision (> 0), CallSid, record JSON after the claim };
@@ -31,35 +31,37 @@ local firstCandidate = 5 + #batch.claims
 local recordKey = {}
 for i = 3, #ARGV do recordKey[ARGV[i]] = KEYS[firstCandidate + i - 2] end
 
-local function inexact(value, path)
+-- The field (a path) holding a number cjson would not write back exactly, or an empty table; nil when none.
+local function inexact(value)
   if type(value) == 'number' then
-    if value ~= math.floor(value) or math.abs(value) >= EXACT_BELOW then return path .. ' = ' .. tostring(value) end
+    return (value ~= math.floor(value) or math.abs(value) >= EXACT_BELOW) and (' = ' .. tostring(value)) or nil
   elseif type(value) == 'table' then
     -- cjson cannot tell an empty array from an empty object: a record has neither.
-    if next(value) == nil then return path .. ' is empty' end
+    if next(value) == nil then return ' is empty' end
     for field, inner in pairs(value) do
-      local found = inexact(inner, path .. '.' .. tostring(field))
-      if found then return found end
+      local found = inexact(inner)
+      if found then return '.' .. tostring(field) .. found end
     end
   end
 end
 
+local terms = batch.terms
+
 local function take(claim, queueKey, head, key, stored, record)
-  local terms = claim.terms
   local to = terms.from[record.state]
   if not to or (to.unless and record[to.unless] ~= nil) then return nil end
   local agents = record.agents
   local known = false
-  for _, agentId in ipairs(agents) do known = known or agentId == terms.agentId end
-  if not known then agents[#agents + 1] = terms.agentId end
+  for _, agentId in ipairs(agents) do known = known or agentId == claim.agentId end
+  if not known then agents[#agents + 1] = claim.agentId end
   record.agents = agents
   record.state = to.state
-  record.agentId = terms.agentId
-  record.token = terms.token
+  record.agentId = claim.agentId
+  record.token = claim.token
   record.leaseUntil = to.leaseUntil
   record.callbackDials = record.callbackDials + to.callbackDials
-  local reason = inexact(record, 'record')
-  if reason then return { -4, head, reason } end
+  local reason = inexact(record)
+  if reason then return { -4, head, 'record' .. reason } end
   local json = cjson.encode(record)
 
   local recent = {}
@@ -73,7 +75,7 @@ local function take(claim, queueKey, head, key, stored, record)
   redis.call('ZREM', KEYS[5], head)
   redis.call('ZADD', KEYS[3], to.leaseUntil, head)
   redis.call('SET', claim.agentKey, head, 'PX', terms.agentTtlMs)
-  redis.call('PUBLISH', ARGV[2], cjson.encode({ callSid = head, state = record.state, queue = record.queue, agentId = terms.agentId }))
+  redis.call('PUBLISH', ARGV[2], cjson.encode({ callSid = head, state = record.state, queue = record.queue, agentId = claim.agentId }))
   return { newRev, head, json }
 end
 

@@ -1,4 +1,4 @@
-import type { ClaimTerms } from '../handoff-plan';
+import type { Claimant, ClaimTerms } from '../handoff-plan';
 import type { HandoffRecord, StoredRecord, WrapUp } from '../handoff-record';
 import type { HandoffRules } from '../handoff-rules';
 import { ALL_INDEXES, change, frontScore, type Refusal, type Step, without, wrongState } from './transition';
@@ -16,10 +16,8 @@ const notYours: Refusal = { refused: 'not-yours' };
  * lease longer than the agent's ring; a callback request is dialled instead, under the callback's
  * lease, and counts one more dial. A callback waiting for its retry is not claimable.
  */
-export function claimTerms(claimant: { agentId: string; token: string }, now: number, rules: HandoffRules): ClaimTerms {
+export function claimTerms(now: number, rules: HandoffRules): ClaimTerms {
   return {
-    agentId: claimant.agentId,
-    token: claimant.token,
     agentTtlMs: rules.recordTtlMs,
     from: {
       waiting: { state: 'offered', leaseUntil: now + rules.leaseMs, callbackDials: 0 },
@@ -29,25 +27,25 @@ export function claimTerms(claimant: { agentId: string; token: string }, now: nu
 }
 
 /**
- * The caller at the head of the agent's first non-empty queue goes to the agent on `terms`. The
+ * The caller at the head of the agent's first non-empty queue goes to the claimant on `terms`. The
  * one definition of what a claim writes: the embedded store runs this function, and
  * lua/claim-5+n.lua follows it line by line (the contract suite proves both write the same record).
  */
-export function claim(stored: StoredRecord, terms: ClaimTerms, stepId: string): Step {
+export function claim(stored: StoredRecord, terms: ClaimTerms, claimant: Claimant, stepId: string): Step {
   const { record } = stored;
   const to = terms.from[record.state];
   if (!to || (to.unless !== undefined && record[to.unless] !== undefined)) return wrongState(record);
   const next: HandoffRecord = {
     ...record,
     state: to.state,
-    agentId: terms.agentId,
-    agents: record.agents.includes(terms.agentId) ? record.agents : [...record.agents, terms.agentId],
-    token: terms.token,
+    agentId: claimant.agentId,
+    agents: record.agents.includes(claimant.agentId) ? record.agents : [...record.agents, claimant.agentId],
+    token: claimant.token,
     leaseUntil: to.leaseUntil,
     callbackDials: record.callbackDials + to.callbackDials,
   };
   return change(stored, stepId, next, { add: [{ index: 'leases', score: to.leaseUntil }], remove: [record.queue, 'heartbeats', 'retries'] }, {
-    agentId: terms.agentId,
+    agentId: claimant.agentId,
     op: 'claim',
     ttlMs: terms.agentTtlMs,
   });
