@@ -26,32 +26,38 @@ interface PendingClaim {
 
 /** Claims sent to the store at once, at most; the rest wait for the next batch (one Redis script stays short). */
 const MAX_BATCH = Number(process.env.MAXB ?? 32);
-/** Batches out at once: the next one is read and built while the store runs the one before. */
+/** Batches out at once: the next one is built and sent while the store runs the one before. */
 const MAX_RUNNING = Number(process.env.MAXR ?? 2);
 /**
- * How many callers beyond one per claim of a batch are read at each head (the record keys the
- * claims may touch), so claims on other instances at the same moment rarely send one back.
+ * How many callers of each queue an answer holds, the next batches' candidates: enough for every
+ * claim of the batches that may run before the next one, and a few more, so that claims on other
+ * instances at the same moment rarely send one back.
  */
-const CLAIM_MARGIN = 4;
+const READ_AHEAD = MAX_RUNNING * MAX_BATCH + 4;
 /**
- * A claim sent back found a head it had not read: it lost that head to a change that succeeded
- * (another claim, a caller put at the front), never to a livelock. This bound only guards against a bug.
+ * A claim sent back found a head it had not been given: it lost that head to a change that
+ * succeeded (another claim, a caller put at the front) and gets the new heads with the answer, so
+ * it takes one on the next try. This bound only guards against a bug.
  */
 const MAX_CLAIM_ATTEMPTS = 1000;
 
 /**
  * Claims made on this instance at the same moment go to the store together, like a group commit:
- * one read of the queues' heads, then one atomic claim of all of them in the order they were made
- * (in Redis one script). Each is still decided on its own inside it: one caller per agent, its own
- * step id and token. A lone claim is a batch of one; claims made while a batch is out wait for the
- * next one, so under load the round trips are shared instead of contended.
+ * one atomic claim of all of them in the order they were made (in Redis one script, one round
+ * trip). Each is still decided on its own inside it: one caller per agent, its own step id and
+ * token. A lone claim is a batch of one; claims made while two batches are out wait for the next.
+ *
+ * A claim may only take a head whose record it names (Redis Cluster: every key in KEYS), so each
+ * batch names the first callers of each queue as the last answer left them. When they are out of
+ * date (claims elsewhere, a caller put at the front), the claims whose head changed are sent back
+ * with the answer's heads: a round trip, as a read of the heads first would have cost every claim.
  */
 export class ClaimBatches {
   private pending: PendingClaim[] = [];
   private scheduled = false;
   private running = 0;
-  /** Claims in the batches out: each may take a head before the next batch's claims run. */
-  private inFlight = 0;
+  /** The first callers of each queue as the store's last answer left them. */
+  private heads: Partial<Record<Tier, string[]>> = {};
 
   constructor(
     private readonly store: HandoffStore,
@@ -74,38 +80,30 @@ export class ClaimBatches {
     setImmediate(() => {
       this.scheduled = false;
       if (this.running >= MAX_RUNNING || this.pending.length === 0) return;
-      const batch = this.pending.splice(0, MAX_BATCH);
-      const ahead = this.inFlight;
       this.running += 1;
-      this.inFlight += batch.length;
-      void this.run(batch, ahead);
+      void this.run(this.pending.splice(0, MAX_BATCH));
       this.schedule();
     });
   }
 
-  private async run(batch: PendingClaim[], ahead: number): Promise<void> {
+  private async run(batch: PendingClaim[]): Promise<void> {
     try {
-      const outcomes = await this.claimTogether(batch, ahead);
+      const answer = await this.store.claim({
+        terms: claimTerms(this.clock.now(), this.rules),
+        claims: batch.map(({ agentId, token, stepId, queues }) => ({ agentId, token, stepId, queues })),
+        candidates: this.heads,
+        readAhead: READ_AHEAD,
+      });
+      this.heads = answer.heads;
       // Sent back first in the next batch, in their order: they keep their turn among this instance's claims.
-      const sentBack = batch.filter((claim, i) => !this.settle(claim, outcomes[i]!));
+      const sentBack = batch.filter((claim, i) => !this.settle(claim, answer.outcomes[i]!));
       this.pending.unshift(...sentBack);
     } catch (error) {
       for (const claim of batch) claim.reject(error);
     } finally {
       this.running -= 1;
-      this.inFlight -= batch.length;
       this.schedule();
     }
-  }
-
-  private async claimTogether(batch: PendingClaim[], ahead: number): Promise<ClaimOutcome[]> {
-    const queues = [...new Set(batch.flatMap((claim) => claim.queues))];
-    const heads = await this.store.heads(queues, ahead + batch.length + CLAIM_MARGIN);
-    return this.store.claim({
-      terms: claimTerms(this.clock.now(), this.rules),
-      claims: batch.map(({ agentId, token, stepId, queues: order }) => ({ agentId, token, stepId, queues: order })),
-      candidates: Object.fromEntries(queues.map((queue, i) => [queue, heads[i] ?? []])),
-    });
   }
 
   /** Answers the claim, or returns false when it goes to the next batch. */

@@ -59,14 +59,22 @@ export interface ClaimRequest extends Claimant {
 }
 
 /**
- * Claims made together, on the terms of one moment, taken in order in one atomic operation, with
- * the CallSids read at the head of each queue they name: a claim may take only a head among those
- * (Redis: every record key the script touches is passed in KEYS).
+ * Claims made together, on the terms of one moment, taken in order in one atomic operation. A
+ * claim may take only a head among the candidates (Redis: every record key the script touches is
+ * passed in KEYS): the first callers of each queue as the store's last answer left them.
  */
 export interface ClaimBatch {
   terms: ClaimTerms;
   claims: ClaimRequest[];
   candidates: Partial<Record<Tier, string[]>>;
+  /** How many of the first callers of each queue the answer holds, after the claims: the next candidates. */
+  readAhead: number;
+}
+
+/** How each claim of a batch went, and the first callers of each queue it left. */
+export interface ClaimAnswer {
+  outcomes: ClaimOutcome[];
+  heads: Record<Tier, string[]>;
 }
 
 /** How one claim went; the Lua codes are decoded in one place (handoff-store.ts). */

@@ -1,5 +1,5 @@
 import type { Tier } from '../../../flows/vocabulary';
-import type { ApplyOutcome, ClaimBatch, ClaimOutcome, IndexName, Plan } from './handoff-plan';
+import type { ApplyOutcome, ClaimAnswer, ClaimBatch, ClaimOutcome, IndexName, Plan } from './handoff-plan';
 import { decodeRecord, type HandoffRecord, type HandoffState, type StoredRecord } from './handoff-record';
 
 /** The waiting room's figures: waits of answered live callers, other answers (callbacks), talk times. */
@@ -21,8 +21,6 @@ export interface RecordChange {
  */
 export interface HandoffStore {
   read(callSid: string): Promise<StoredRecord | null>;
-  /** The first `count` CallSids of each queue, in the order asked. */
-  heads(queues: readonly Tier[], count: number): Promise<string[][]>;
   /** The call an agent holds (offered, dialling or connected), or null. */
   heldBy(agentId: string): Promise<string | null>;
   /** The agents among `agentIds` who hold a call, in one read (the wait estimate counts busy agents). */
@@ -34,7 +32,7 @@ export interface HandoffStore {
    * queue, if a candidate, goes to the agent on the claim's terms (transitions/agent-transitions.ts
    * `claim`). Members whose record expired or is not claimable are dropped when met.
    */
-  claim(batch: ClaimBatch): Promise<ClaimOutcome[]>;
+  claim(batch: ClaimBatch): Promise<ClaimAnswer>;
   /** Members of a timer index due at or before `upTo`, oldest first. */
   due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]>;
   /** Drops an index member whose record is gone (expired). */
@@ -63,19 +61,25 @@ export function decodeApply(reply: unknown): ApplyOutcome {
   return outcome;
 }
 
-/** The claim script's replies (lua/claim-5+n.lua), one per claim, as outcomes. */
-export function decodeClaims(reply: unknown, count: number): ClaimOutcome[] {
-  if (!Array.isArray(reply) || reply.length !== count) throw new Error(`hand-off claim returned ${JSON.stringify(reply)}`);
-  return reply.map((one: unknown) => {
-    const [code, callSid, text] = Array.isArray(one) ? (one as unknown[]) : [];
-    if (typeof code === 'number' && code > 0 && typeof text === 'string') return { kind: 'claimed', stored: { record: decodeRecord(text), rev: code } };
-    if (code === 0 && typeof callSid === 'string') return { kind: 'duplicate', callSid };
-    if (code === -2 && typeof callSid === 'string') return { kind: 'busy', callSid };
-    if (code === -3) return { kind: 'not-head' };
-    if (code === -1) return { kind: 'empty' };
-    if (code === -4 && typeof callSid === 'string' && typeof text === 'string') return { kind: 'unclaimable', callSid, reason: text };
-    throw new Error(`hand-off claim returned ${JSON.stringify(one)}`);
-  });
+/** The claim script's answer (lua/claim-5+n.lua): one reply per claim, then the heads it left. */
+export function decodeClaims(reply: unknown, count: number): ClaimAnswer {
+  const [replies, tier1, tier2] = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const isList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (!Array.isArray(replies) || replies.length !== count || !isList(tier1) || !isList(tier2)) {
+    throw new Error(`hand-off claim returned ${JSON.stringify(reply)}`);
+  }
+  return { outcomes: replies.map(decodeClaimReply), heads: { tier1, tier2 } };
+}
+
+function decodeClaimReply(one: unknown): ClaimOutcome {
+  const [code, callSid, text] = Array.isArray(one) ? (one as unknown[]) : [];
+  if (typeof code === 'number' && code > 0 && typeof text === 'string') return { kind: 'claimed', stored: { record: decodeRecord(text), rev: code } };
+  if (code === 0 && typeof callSid === 'string') return { kind: 'duplicate', callSid };
+  if (code === -2 && typeof callSid === 'string') return { kind: 'busy', callSid };
+  if (code === -3) return { kind: 'not-head' };
+  if (code === -1) return { kind: 'empty' };
+  if (code === -4 && typeof callSid === 'string' && typeof text === 'string') return { kind: 'unclaimable', callSid, reason: text };
+  throw new Error(`hand-off claim returned ${JSON.stringify(one)}`);
 }
 
 /** Both stores refuse a claim's plan in `apply`: the one-call check and the head are decided in `claim`. */

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Tier } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
-import { INDEX_NAMES, type ApplyOutcome, type ClaimBatch, type ClaimOutcome, type ClaimRequest, type IndexName, type Plan } from './handoff-plan';
+import { INDEX_NAMES, type ApplyOutcome, type ClaimAnswer, type ClaimBatch, type ClaimOutcome, type ClaimRequest, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
 import { FIGURES_KEPT, refuseClaimPlan, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
 import { MemorySortedSet } from './memory-sorted-set';
@@ -36,10 +36,6 @@ export class MemoryHandoffStore implements HandoffStore {
     return held ? { record: decodeRecord(held.json), rev: held.rev } : null;
   }
 
-  async heads(queues: readonly Tier[], count: number): Promise<string[][]> {
-    return queues.map((queue) => this.index(queue).first(count));
-  }
-
   async heldBy(agentId: string): Promise<string | null> {
     return this.holder(agentId);
   }
@@ -59,8 +55,9 @@ export class MemoryHandoffStore implements HandoffStore {
   }
 
   /** Atomic like lua/claim-5+n.lua: each head is picked and the claim transition applied without awaiting. */
-  async claim(batch: ClaimBatch): Promise<ClaimOutcome[]> {
-    return batch.claims.map((request) => this.claimOne(request, batch));
+  async claim(batch: ClaimBatch): Promise<ClaimAnswer> {
+    const outcomes = batch.claims.map((request) => this.claimOne(request, batch));
+    return { outcomes, heads: { tier1: this.index('tier1').first(batch.readAhead), tier2: this.index('tier2').first(batch.readAhead) } };
   }
 
   async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Tier } from '../../../flows/vocabulary';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
-import { INDEX_NAMES, type ApplyOutcome, type ClaimBatch, type ClaimOutcome, type IndexName, type Plan } from './handoff-plan';
+import { INDEX_NAMES, type ApplyOutcome, type ClaimAnswer, type ClaimBatch, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
 import { decodeApply, decodeClaims, FIGURES_KEPT, refuseClaimPlan, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
 
@@ -58,16 +58,6 @@ export class RedisHandoffStore implements HandoffStore {
     return json && rev ? { record: decodeRecord(json), rev: Number(rev) } : null;
   }
 
-  async heads(queues: readonly Tier[], count: number): Promise<string[][]> {
-    const pipeline = this.redis.pipeline();
-    for (const queue of queues) pipeline.zrange(this.keys.index(queue), '0', String(count - 1));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, members]) => {
-      if (error) throw error;
-      return members as string[];
-    });
-  }
-
   heldBy(agentId: string): Promise<string | null> {
     return this.redis.get(this.keys.agent(agentId));
   }
@@ -111,19 +101,18 @@ export class RedisHandoffStore implements HandoffStore {
     return outcome;
   }
 
-  async claim(batch: ClaimBatch): Promise<ClaimOutcome[]> {
-    if (batch.claims.length === 0) return [];
+  async claim(batch: ClaimBatch): Promise<ClaimAnswer> {
     const candidates = CLAIM_QUEUES.flatMap((queue) => batch.candidates[queue] ?? []);
     const keys = [
       ...CLAIM_INDEXES.map((name) => this.keys.index(name)),
       ...batch.claims.map((claim) => this.keys.agent(claim.agentId)),
       ...candidates.map((callSid) => this.keys.record(callSid)),
     ];
-    const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ terms: batch.terms, claims: batch.claims }), this.keys.events, ...candidates);
-    const outcomes = decodeClaims(reply, batch.claims.length);
-    const claimed = outcomes.find((outcome) => outcome.kind === 'claimed');
+    const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ terms: batch.terms, claims: batch.claims, readAhead: batch.readAhead }), this.keys.events, ...candidates);
+    const answer = decodeClaims(reply, batch.claims.length);
+    const claimed = answer.outcomes.find((outcome) => outcome.kind === 'claimed');
     if (claimed) await this.waitForReplica(claimed.stored.record.callSid);
-    return outcomes;
+    return answer;
   }
 
   async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {

@@ -36,18 +36,19 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
     });
     afterEach(() => under.close());
 
-    /** One claim, with the first callers of its queues read as candidates. */
+    const waiting = async (queue: Tier) => (await records.list(queue)).map((record) => record.callSid);
+    /** One claim, with every caller waiting now as a candidate. */
     const request = async (agentId: string, queues: Tier[]): Promise<ClaimBatch> => {
-      const heads = await under.store.heads(queues, 8);
       steps += 1;
       return {
         terms: claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES),
         claims: [{ agentId, token: `token-${agentId}`, stepId: `claim-step-${steps}`, queues }],
-        candidates: Object.fromEntries(queues.map((queue, i) => [queue, heads[i]!])),
+        candidates: { tier1: await waiting('tier1'), tier2: await waiting('tier2') },
+        readAhead: 8,
       };
     };
     const claimOne = async (batch: ClaimBatch): Promise<ClaimOutcome> => {
-      const outcomes = await under.store.claim(batch);
+      const { outcomes } = await under.store.claim(batch);
       expect(outcomes).toHaveLength(1);
       return outcomes[0]!;
     };
@@ -148,39 +149,58 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
     it('claims at the same moment take the callers in queue order, each once, without a second read', async () => {
       const queued: string[] = [];
       for (let i = 0; i < 12; i++) queued.push((await records.enqueue(entry())).record.callSid);
-      const [heads] = await under.store.heads(['tier1'], 12);
       const asked = (agent: number): ClaimRequest => ({ agentId: `agent-${agent}`, token: `t-${agent}`, stepId: `same-moment-${agent}`, queues: ['tier1'] });
-      const terms = claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES);
+      const batch = (claims: ClaimRequest[]): ClaimBatch => ({ terms: claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES), claims, candidates: { tier1: queued }, readAhead: 3 });
       // Two batches sent at once, as two instances would, on candidates read before either ran.
-      const [first, second] = await Promise.all([
-        under.store.claim({ terms, claims: [0, 1, 2, 3].map(asked), candidates: { tier1: heads! } }),
-        under.store.claim({ terms, claims: [4, 5, 6, 7, 8, 9].map(asked), candidates: { tier1: heads! } }),
-      ]);
-      const taken = [...first!, ...second!].map((outcome) => (outcome.kind === 'claimed' ? outcome.stored.record.callSid : outcome.kind));
+      const [first, second] = await Promise.all([under.store.claim(batch([0, 1, 2, 3].map(asked))), under.store.claim(batch([4, 5, 6, 7, 8, 9].map(asked)))]);
+      const taken = [...first.outcomes, ...second.outcomes].map((outcome) => (outcome.kind === 'claimed' ? outcome.stored.record.callSid : outcome.kind));
       expect(taken).toEqual(queued.slice(0, 10));
-      expect((await records.list('tier1')).map((record) => record.callSid)).toEqual(queued.slice(10));
+      expect(await waiting('tier1')).toEqual(queued.slice(10));
+      // Each answer holds the first callers it left: the next batch's candidates.
+      expect(first.heads).toEqual({ tier1: queued.slice(4, 7), tier2: [] });
+      expect(second.heads).toEqual({ tier1: queued.slice(10), tier2: [] });
     });
 
     it('a batch is claim after claim: two claims of one agent in it take one caller; a re-sent batch is applied once', async () => {
       const queued: string[] = [];
       for (let i = 0; i < 3; i++) queued.push((await records.enqueue(entry())).record.callSid);
-      const [heads] = await under.store.heads(['tier1'], 8);
       const asked = (agentId: string, step: string): ClaimRequest => ({ agentId, token: step, stepId: step, queues: ['tier1'] });
       const batch: ClaimBatch = {
         terms: claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES),
         claims: [asked('alice', 'a1'), asked('alice', 'a2'), asked('bob', 'b1')],
-        candidates: { tier1: heads! },
+        candidates: { tier1: queued },
+        readAhead: 8,
       };
-      const outcomes = await under.store.claim(batch);
+      const { outcomes } = await under.store.claim(batch);
       expect(outcomes.map((outcome) => outcome.kind)).toEqual(['claimed', 'busy', 'claimed']);
       expect(outcomes[1]).toEqual({ kind: 'busy', callSid: queued[0] });
-      expect(await under.store.claim(batch)).toEqual([
+      expect((await under.store.claim(batch)).outcomes).toEqual([
         { kind: 'duplicate', callSid: queued[0] },
         { kind: 'busy', callSid: queued[0] },
         { kind: 'duplicate', callSid: queued[1] },
       ]);
       expect((await under.store.read(queued[0]!))!.rev).toBe(2);
       expect((await records.list('tier1')).map((record) => record.callSid)).toEqual([queued[2]]);
+    });
+
+    it('instances with out-of-date heads (claims elsewhere, a caller put at the front) still take the head, in queue order', async () => {
+      const other = new HandoffRecords(under.store, DEFAULT_HANDOFF_RULES, under.clock);
+      const queued: string[] = [];
+      for (let i = 0; i < 5; i++) queued.push((await records.enqueue(entry())).record.callSid);
+      const taken = async (instance: HandoffRecords, agentId: string) => {
+        const result = await instance.claim(agentId, ['tier2', 'tier1']);
+        return result.kind === 'claimed' ? result.record.callSid : result.kind;
+      };
+      expect(await taken(records, 'a1')).toBe(queued[0]);
+      expect(await taken(other, 'b1')).toBe(queued[1]);
+      expect(await taken(records, 'a2')).toBe(queued[2]);
+      const urgent = (await records.enqueue(entry({ priority: 'urgent' }))).record.callSid;
+      const escalated = (await records.enqueue(entry({ queue: 'tier2' }))).record.callSid;
+      expect(await taken(other, 'b2')).toBe(escalated);
+      expect(await taken(records, 'a3')).toBe(urgent);
+      expect(await taken(other, 'b3')).toBe(queued[3]);
+      expect(await taken(records, 'a4')).toBe(queued[4]);
+      expect(await taken(other, 'b4')).toBe('nobody-waiting');
     });
 
     it('refuses a claim\'s plan in apply: a claim goes through the store\'s claim', async () => {

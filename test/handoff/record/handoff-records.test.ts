@@ -62,7 +62,7 @@ describe('the claim script (Redis only)', () => {
       const before = await under.store.read(callSid);
       const terms = claimTerms(under.clock.now(), DEFAULT_HANDOFF_RULES);
       const claims = [{ agentId: 'alice', token: 't', stepId: 's', queues: ['tier1' as const] }];
-      expect(await under.store.claim({ terms, claims, candidates: { tier1: [callSid] } })).toEqual([
+      expect((await under.store.claim({ terms, claims, candidates: { tier1: [callSid] }, readAhead: 1 })).outcomes).toEqual([
         { kind: 'unclaimable', callSid, reason: 'record.waitingSince = 1.2345678901234e+14' },
       ]);
       expect(await under.store.read(callSid)).toEqual(before);

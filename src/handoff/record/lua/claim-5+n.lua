@@ -11,10 +11,11 @@
   KEYS[5 + c] claim c's agent one-call-at-a-time key, for c = 1..#claims
   KEYS[5 + #claims + i] candidate i's record hash (fields r = record JSON, rev, steps = recent step ids)
   ARGV[1] JSON { terms = { agentTtlMs, from = { [state] = { state, leaseUntil, callbackDials, unless? } } },
-                 claims = {{ agentId, token, stepId, queues = {tier...} }...} }
+                 claims = {{ agentId, token, stepId, queues = {tier...} }...}, readAhead = n }
   ARGV[2] events channel
   ARGV[2 + i] candidate i's CallSid
-  Returns one reply per claim: { new revision (> 0), CallSid, record JSON after the claim };
+  Returns { replies, the first readAhead CallSids of tier1, of tier2 } (the next candidates), with
+  one reply per claim: { new revision (> 0), CallSid, record JSON after the claim };
   { 0, CallSid } its step id was applied already (a client re-send): the agent holds CallSid;
   { -2, CallSid } the agent holds another call; { -3 } the head of its first non-empty queue is
   not a candidate; { -1 } its queues are empty; { -4, CallSid, reason } the head's record cannot be
@@ -110,4 +111,5 @@ for c, claim in ipairs(batch.claims) do
   claim.agentKey = KEYS[5 + c]
   replies[c] = claimOne(claim)
 end
-return replies
+local last = batch.readAhead - 1
+return { replies, redis.call('ZRANGE', KEYS[1], 0, last), redis.call('ZRANGE', KEYS[2], 0, last) }
