@@ -6,26 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runQueueBench, type QueueBenchResult } from './bench-queue';
+import { printQueueResult, runQueueBench } from './bench-queue';
 import { printWebhookResult, type WebhookBenchResult } from './bench/report';
 import { runWebhookBench } from './bench/webhooks';
 
 const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
 
-function printQueueResult(result: QueueBenchResult): void {
-  console.log('');
-  console.log(`Hand-off (Redis, ${result.waitingCallers.toLocaleString('en-US')} waiting callers)`);
-  console.log(`  fill: ${result.fillPerSecond.toLocaleString('en-US')} enqueues/s`);
-  for (const [name, figures] of Object.entries(result.latency)) {
-    console.log(`  ${name.padEnd(9)} p50 ${figures.p50Ms.toFixed(3)} ms  p99 ${figures.p99Ms.toFixed(3)} ms  (${figures.samples} one at a time, queue full)`);
-  }
-  console.log(`  claims: ${result.claimsPerSecond.toLocaleString('en-US')}/s with ${result.concurrency} in flight on one connection, one agent each`);
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const results: { startedAt: string; redisUrl: string; webhooks?: WebhookBenchResult; queue?: QueueBenchResult; seconds?: number; errors: string[] } = {
+  const results: { startedAt: string; redisUrl: string; webhooks?: WebhookBenchResult; queue?: Awaited<ReturnType<typeof runQueueBench>>; seconds?: number; errors: string[] } = {
     startedAt: new Date(started).toISOString(),
     redisUrl: redisUrl.replace(/\/\/[^@/]*@/, '//***@'),
     errors: [],
@@ -53,7 +43,10 @@ async function main(): Promise<void> {
     console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}; node ${m.node}; redis ${m.redis}; load average at start ${m.loadAverageAtStart}`);
     printWebhookResult(results.webhooks);
   }
-  if (results.queue) printQueueResult(results.queue);
+  if (results.queue) {
+    console.log('');
+    printQueueResult(results.queue);
+  }
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log('');
   console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE} in ${results.seconds} s`);

@@ -25,9 +25,9 @@ interface PendingClaim {
 }
 
 /** Claims sent to the store at once, at most; the rest wait for the next batch (one Redis script stays short). */
-const MAX_BATCH = Number(process.env.MAXB ?? 32);
+const MAX_BATCH = 32;
 /** Batches out at once: the next one is built and sent while the store runs the one before. */
-const MAX_RUNNING = Number(process.env.MAXR ?? 2);
+const MAX_RUNNING = 2;
 /**
  * How many callers of each queue an answer holds, the next batches' candidates: enough for every
  * claim of the batches that may run before the next one, and a few more, so that claims on other
