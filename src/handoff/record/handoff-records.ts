@@ -70,9 +70,9 @@ export class HandoffRecords {
 
   /**
    * Takes the caller at the head of the first non-empty of `queues` for the agent, unless the agent
-   * holds a call: one read of the heads, then one atomic claim (the store's `claim`, in Redis one
-   * script) that takes the head as it is then, if it was among those read. Claims made at the same
-   * moment on this instance go together (claim-batches.ts) and take the heads in queue order.
+   * holds a call: one atomic claim (the store's `claim`, in Redis one script and one round trip)
+   * that takes the head as it is then. Claims made at the same moment on this instance go together
+   * (claim-batches.ts) and take the heads in queue order, without contending.
    */
   claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
     return this.claims.claim(agentId, queues);
