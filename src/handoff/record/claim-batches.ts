@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tier } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
-import type { ClaimOutcome } from './handoff-plan';
+import type { ClaimBatch, ClaimOutcome } from './handoff-plan';
 import type { HandoffRecord } from './handoff-record';
 import type { HandoffRules } from './handoff-rules';
 import type { HandoffStore } from './handoff-store';
@@ -28,12 +28,10 @@ interface PendingClaim {
 const MAX_BATCH = 32;
 /** Batches out at once: the next one is built and sent while the store runs the one before. */
 const MAX_RUNNING = 2;
-/**
- * How many callers of each queue an answer holds, the next batches' candidates: enough for every
- * claim of the batches that may run before the next one, and a few more, so that claims on other
- * instances at the same moment rarely send one back.
- */
-const READ_AHEAD = MAX_RUNNING * MAX_BATCH + 4;
+/** Candidates beyond one per claim that may run first, so that claims on other instances at the same moment rarely send one back. */
+const CLAIM_MARGIN = 4;
+/** How many callers of each queue an answer holds: candidates for every claim of the batches that may run before the next one. */
+const READ_AHEAD = MAX_RUNNING * MAX_BATCH + CLAIM_MARGIN;
 /**
  * A claim sent back found a head it had not been given: it lost that head to a change that
  * succeeded (another claim, a caller put at the front) and gets the new heads with the answer, so
@@ -56,6 +54,8 @@ export class ClaimBatches {
   private pending: PendingClaim[] = [];
   private scheduled = false;
   private running = 0;
+  /** Claims in the batches out: each may take a head before the next batch runs. */
+  private inFlight = 0;
   /** The first callers of each queue as the store's last answer left them. */
   private heads: Partial<Record<Tier, string[]>> = {};
 
@@ -80,18 +80,23 @@ export class ClaimBatches {
     setImmediate(() => {
       this.scheduled = false;
       if (this.running >= MAX_RUNNING || this.pending.length === 0) return;
+      const batch = this.pending.splice(0, MAX_BATCH);
+      // A batch names as many candidates as the claims before it and its own may take, not more: a lone claim stays small.
+      const count = this.inFlight + batch.length + CLAIM_MARGIN;
+      const candidates = Object.fromEntries(Object.entries(this.heads).map(([queue, heads]) => [queue, heads.slice(0, count)]));
       this.running += 1;
-      void this.run(this.pending.splice(0, MAX_BATCH));
+      this.inFlight += batch.length;
+      void this.run(batch, candidates);
       this.schedule();
     });
   }
 
-  private async run(batch: PendingClaim[]): Promise<void> {
+  private async run(batch: PendingClaim[], candidates: ClaimBatch['candidates']): Promise<void> {
     try {
       const answer = await this.store.claim({
         terms: claimTerms(this.clock.now(), this.rules),
         claims: batch.map(({ agentId, token, stepId, queues }) => ({ agentId, token, stepId, queues })),
-        candidates: this.heads,
+        candidates,
         readAhead: READ_AHEAD,
       });
       this.heads = answer.heads;
@@ -102,6 +107,7 @@ export class ClaimBatches {
       for (const claim of batch) claim.reject(error);
     } finally {
       this.running -= 1;
+      this.inFlight -= batch.length;
       this.schedule();
     }
   }
