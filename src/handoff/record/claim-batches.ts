@@ -30,8 +30,12 @@ const MAX_BATCH = 32;
 const MAX_RUNNING = 2;
 /** Candidates beyond one per claim that may run first, so that claims on other instances at the same moment rarely send one back. */
 const CLAIM_MARGIN = 4;
-/** How many callers of each queue an answer holds: candidates for every claim of the batches that may run before the next one. */
-const READ_AHEAD = MAX_RUNNING * MAX_BATCH + CLAIM_MARGIN;
+/**
+ * How many callers of each queue an answer holds, at most: candidates for every claim of the
+ * batches that may run before the next one. Fewer while claims are few (a lone claim's answer stays
+ * small); a burst that outgrows them costs its first claims one more round trip.
+ */
+const MAX_READ_AHEAD = MAX_RUNNING * MAX_BATCH + CLAIM_MARGIN;
 /**
  * A claim sent back found a head it had not been given: it lost that head to a change that
  * succeeded (another claim, a caller put at the front) and gets the new heads with the answer, so
@@ -97,7 +101,7 @@ export class ClaimBatches {
         terms: claimTerms(this.clock.now(), this.rules),
         claims: batch.map(({ agentId, token, stepId, queues }) => ({ agentId, token, stepId, queues })),
         candidates,
-        readAhead: READ_AHEAD,
+        readAhead: Math.min(MAX_READ_AHEAD, 2 * (this.inFlight + this.pending.length) + CLAIM_MARGIN),
       });
       this.heads = answer.heads;
       // Sent back first in the next batch, in their order: they keep their turn among this instance's claims.
