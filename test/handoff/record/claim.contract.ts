@@ -203,6 +203,16 @@ export function claimContract(name: string, open: () => Promise<ClaimStoreUnderT
       expect(await taken(other, 'b4')).toBe('nobody-waiting');
     });
 
+    it('a crowd larger than a batch on one instance: every claim served, each caller once, the first ones taken', async () => {
+      for (let i = 0; i < 90; i++) await records.enqueue(entry({ priority: i % 3 === 0 ? 'urgent' : 'normal' }));
+      const order = (await records.list('tier1')).map((record) => record.callSid);
+      const results = await Promise.all(Array.from({ length: 80 }, (_, i) => records.claim(`crowd-${i}`, ['tier2', 'tier1'])));
+      const taken = results.map((result) => (result.kind === 'claimed' ? result.record.callSid : result.kind));
+      expect([...taken].sort()).toEqual([...order.slice(0, 80)].sort());
+      expect(await waiting('tier1')).toEqual(order.slice(80));
+      for (const [i, result] of results.entries()) expect(await records.heldBy(`crowd-${i}`)).toBe(result.kind === 'claimed' ? result.record.callSid : null);
+    });
+
     it('refuses a claim\'s plan in apply: a claim goes through the store\'s claim', async () => {
       const { record } = await records.enqueue(entry());
       const stored = (await under.store.read(record.callSid))!;
