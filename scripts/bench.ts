@@ -8,23 +8,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runQueueBench, type QueueBenchResult } from './bench-queue';
+import { printQueueResult, runQueueBench } from './bench-queue';
 import { printWebhookResult, type WebhookBenchResult } from './bench/report';
 import { printRecordsResult, runRecordsBench, type RecordsBenchResult } from './bench/records-worker';
 import { DEFAULT_BENCH_POSTGRES_URL } from './bench/bench-database';
 import { runWebhookBenchWithRecords } from './bench/webhooks-with-records';
 
 const RESULTS_FILE = path.join(__dirname, '..', 'bench-results.json');
-
-function printQueueResult(result: QueueBenchResult): void {
-  console.log('');
-  console.log(`Hand-off (Redis, ${result.waitingCallers.toLocaleString('en-US')} waiting callers)`);
-  console.log(`  fill: ${result.fillPerSecond.toLocaleString('en-US')} enqueues/s`);
-  for (const [name, figures] of Object.entries(result.latency)) {
-    console.log(`  ${name.padEnd(9)} p50 ${figures.p50Ms.toFixed(3)} ms  p99 ${figures.p99Ms.toFixed(3)} ms  (${figures.samples} one at a time, queue full)`);
-  }
-  console.log(`  claims: ${result.claimsPerSecond.toLocaleString('en-US')}/s with ${result.concurrency} in flight on one connection, one agent each`);
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -34,7 +24,7 @@ async function main(): Promise<void> {
     startedAt: string;
     redisUrl: string;
     webhooks?: WebhookBenchResult;
-    queue?: QueueBenchResult;
+    queue?: Awaited<ReturnType<typeof runQueueBench>>;
     records?: RecordsBenchResult;
     seconds?: number;
     errors: string[];
@@ -74,7 +64,10 @@ async function main(): Promise<void> {
     console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}; node ${m.node}; redis ${m.redis}; load average at start ${m.loadAverageAtStart}`);
     printWebhookResult(results.webhooks);
   }
-  if (results.queue) printQueueResult(results.queue);
+  if (results.queue) {
+    console.log('');
+    printQueueResult(results.queue);
+  }
   if (results.records) printRecordsResult(results.records);
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log('');

@@ -1,60 +1,86 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freePort } from '../../scripts/lib/free-port';
 import { connectRedis } from '../../src/store/redis-connection';
 import { startTestHotline, type TestHotline } from './test-app';
 
 /**
- * A `redis-server` of the test's own on a loopback port (no persistence), for tests that stop and
- * restart it; the shared server on 6379 is never touched.
+ * A redis-server of a test's own, for tests that kill, stall or replicate a server: on a free
+ * loopback port, without persistence, its files (a replica's RDB) in a temp folder of its own.
  */
-async function startPrivateRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+export interface PrivateRedis {
+  port: number;
+  child: ChildProcess;
+  /** Starts it again on the same port, after `stop`. */
+  restart(): Promise<void>;
+  /** Kills it (SIGKILL) and waits until it is gone. */
+  stop(): Promise<void>;
+  /** Stops it and deletes its folder. */
+  remove(): Promise<void>;
+}
+
+export async function startPrivateRedis(extraArgs: string[] = [], port?: number): Promise<PrivateRedis> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hotline-redis-'));
+  const server: PrivateRedis = {
+    port: port ?? (await freePort()),
+    child: undefined as unknown as ChildProcess,
+    restart: async () => {
+      server.child = spawn('redis-server', ['--port', String(server.port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+      await answering(server.port);
+    },
+    stop: async () => {
+      if (server.child.exitCode !== null) return;
+      await new Promise((resolve) => {
+        server.child.once('exit', resolve);
+        server.child.kill('SIGKILL');
+      });
+    },
+    remove: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.restart();
+  return server;
+}
+
+async function answering(port: number): Promise<void> {
   for (let i = 0; i < 50; i++) {
     try {
       const probe = await connectRedis(`redis://127.0.0.1:${port}`, { retryStrategy: () => null });
       await probe.quit();
-      return child;
+      return;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error('redis-server did not start');
+  throw new Error(`redis-server on port ${port} did not start`);
 }
 
-/** Kills it at once, as a crash would. */
-async function stopPrivateRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGKILL');
-  });
-}
-
-/** A test hotline on a private Redis the test can kill and start again (same port), as in an outage. */
+/** A test hotline on a private Redis that the test kills and restarts (the app reconnects by itself). */
 export interface HotlineOnPrivateRedis {
   hotline: TestHotline;
   /** Kills Redis at once, as a crash would. */
   kill(): Promise<void>;
-  /** Starts Redis again on the same port; the app reconnects by itself. */
+  /** Starts Redis again on the same port. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function hotlineOnPrivateRedis(env: Record<string, string> = {}): Promise<HotlineOnPrivateRedis> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  let server = await startPrivateRedis(port);
+  const server = await startPrivateRedis();
+  const url = `redis://127.0.0.1:${server.port}`;
   const hotline = await startTestHotline({ redis: await connectRedis(url), env: { REDIS_URL: url, ...env } });
   return {
     hotline,
-    kill: () => stopPrivateRedis(server),
-    restart: async () => {
-      server = await startPrivateRedis(port);
-    },
+    kill: () => server.stop(),
+    restart: () => server.restart(),
     close: async () => {
       await hotline.close();
       await hotline.store.close();
-      await stopPrivateRedis(server);
+      await server.remove();
     },
   };
 }

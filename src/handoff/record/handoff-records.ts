@@ -6,29 +6,16 @@ import type { ApplyOutcome, Plan } from './handoff-plan';
 import { handoffEntrySchema, type HandoffEntry, type HandoffRecord, type StoredRecord, type WrapUp } from './handoff-record';
 import type { HandoffRules } from './handoff-rules';
 import type { HandoffStore } from './handoff-store';
+import { ClaimBatches, type ClaimResult } from './claim-batches';
 import * as agentLeg from './transitions/agent-transitions';
-import { change, isRefusal, type Refusal, type Step } from './transitions/transition';
+import { isRefusal, type Refusal, type Step } from './transitions/transition';
 import * as waitingRoom from './transitions/waiting-transitions';
 
 /** How a step went: done (with the record before and after), or refused with nothing changed. */
 export type StepResult = { kind: 'done'; before: HandoffRecord; record: HandoffRecord } | ({ kind: 'refused' } & Refusal);
 
-export type ClaimResult =
-  | { kind: 'claimed'; record: HandoffRecord; token: string; waitedMs: number }
-  | { kind: 'nobody-waiting' }
-  /** The agent holds another call: one caller at a time. */
-  | { kind: 'busy'; callSid: string | null };
-
 /** A read-and-apply that lost to another step is tried again on what won; this bounds it. */
 const MAX_ATTEMPTS = 50;
-/** How much further down the queue each contended attempt of a claim may look, and the most. */
-const CLAIM_SPREAD = 8;
-const MAX_CLAIM_SPREAD = 64;
-/**
- * A claim's lost round is always another claim's success (never a livelock), so this bound only
- * guards against a bug: with the spread, a crowd of claimants settles in a few rounds.
- */
-const MAX_CLAIM_ATTEMPTS = 1000;
 
 /**
  * The hand-off records as the rest of the app uses them: each method is one step of the
@@ -36,14 +23,15 @@ const MAX_CLAIM_ATTEMPTS = 1000;
  * another instance changed the record first. A refused step changes nothing.
  */
 export class HandoffRecords {
-  /** Agents with a claim running on this instance, and how many each. */
-  private readonly claimants = new Map<string, number>();
+  private readonly claims: ClaimBatches;
 
   constructor(
     private readonly store: HandoffStore,
     readonly rules: HandoffRules,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.claims = new ClaimBatches(store, rules, clock);
+  }
 
   /** The call an agent holds (offered, dialling or connected), or null. */
   heldBy(agentId: string): Promise<string | null> {
@@ -82,57 +70,13 @@ export class HandoffRecords {
   }
 
   /**
-   * Takes the head of the first non-empty of `queues` for the agent, unless the agent holds a call.
-   * Agents claiming at the same moment contend for the head; each attempt that lost widens the
-   * choice to a random one of the first few (8 more each time, at most 64), and agents claiming
-   * together on one instance spread over as many callers as there are agents, so a crowd settles
-   * in a round or two instead of one winner per round. A lone claim always takes the head; the
-   * order bends only among callers being taken at the same moment.
+   * Takes the caller at the head of the first non-empty of `queues` for the agent, unless the agent
+   * holds a call: one atomic claim (the store's `claim`, in Redis one script and one round trip)
+   * that takes the head as it is then. Claims made at the same moment on this instance go together
+   * (claim-batches.ts) and take the heads in queue order, without contending.
    */
-  async claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
-    this.claimants.set(agentId, (this.claimants.get(agentId) ?? 0) + 1);
-    try {
-      return await this.claimOnce(agentId, queues);
-    } finally {
-      const left = (this.claimants.get(agentId) ?? 1) - 1;
-      if (left > 0) this.claimants.set(agentId, left);
-      else this.claimants.delete(agentId);
-    }
-  }
-
-  private async claimOnce(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
-    const token = randomUUID();
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const held = await this.store.heldBy(agentId);
-      if (held !== null) return { kind: 'busy', callSid: held };
-      // Agents claiming together on this instance would all pick the head: they spread at once.
-      // (One agent's double click is one claimant: it still takes the head.)
-      const within = Math.min(Math.max(attempt * CLAIM_SPREAD, this.claimants.size, 1), MAX_CLAIM_SPREAD);
-      const heads = await this.store.heads(queues, within);
-      const index = heads.findIndex((members) => members.length > 0);
-      if (index < 0) return { kind: 'nobody-waiting' };
-      const queue = queues[index]!;
-      const members = heads[index]!;
-      const callSid = members[Math.floor(Math.random() * members.length)]!;
-      const stored = await this.store.read(callSid);
-      if (!stored) {
-        await this.store.forget(queue, callSid);
-        continue;
-      }
-      const now = this.clock.now();
-      const step = agentLeg.claim(stored, { agentId, token, queue, within, emptyBefore: queues.slice(0, index) }, now, this.rules, randomUUID());
-      if (isRefusal(step)) {
-        // The head was stale (another claim took it after `heads`), or the record left its queue
-        // without its member (never by a step). The member is dropped only if the record is still
-        // as read: a plain ZREM here could drop a caller that a failed bridge just put back.
-        await this.store.apply(change(stored, randomUUID(), stored.record, { remove: [queue] }));
-        continue;
-      }
-      const outcome = await this.apply(step, stored.record);
-      if (outcome === 'applied') return { kind: 'claimed', record: step.record, token, waitedMs: Math.max(0, now - stored.record.waitingSince) };
-      if (outcome === 'agent-busy') return { kind: 'busy', callSid: await this.store.heldBy(agentId) };
-    }
-    throw new Error(`claim for ${agentId} lost ${MAX_CLAIM_ATTEMPTS} races in a row`);
+  claim(agentId: string, queues: readonly Tier[]): Promise<ClaimResult> {
+    return this.claims.claim(agentId, queues);
   }
 
   answered(callSid: string, token: string): Promise<StepResult> {

@@ -5,11 +5,15 @@ import type { Logger } from 'pino';
 import type { Tier } from '../../../flows/vocabulary';
 import { DEFAULT_RECORD_STREAM_MAXLEN } from '../../store/record-stream';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
-import { INDEX_NAMES, type ApplyOutcome, type IndexName, type Plan } from './handoff-plan';
+import { INDEX_NAMES, type ApplyOutcome, type ClaimAnswer, type ClaimBatch, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
-import { decodeApply, FIGURES_KEPT, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
+import { decodeApply, decodeClaims, FIGURES_KEPT, refuseClaimPlan, type FigureKind, type HandoffStore, type RecordChange } from './handoff-store';
 
 const APPLY = 'hotlineHandoffApply';
+const CLAIM = 'hotlineHandoffClaim';
+/** The indexes claims touch, KEYS[1..5] of lua/claim-5+n.lua. */
+const CLAIM_QUEUES: readonly Tier[] = ['tier1', 'tier2'];
+const CLAIM_INDEXES: readonly IndexName[] = [...CLAIM_QUEUES, 'leases', 'heartbeats', 'retries'];
 /** Figures older than a day say nothing about the queue now: an idle queue's lists expire. */
 const FIGURES_TTL_MS = 24 * 3600_000;
 /** How long a step waits for a replica to acknowledge it; beyond, the step stands and the shortfall is logged. */
@@ -20,20 +24,20 @@ const REPLICA_CHECK_MS = 30_000;
  * Source runs (ts-jest, tsx) find `lua/` next to this file; the compiled build runs from dist/
  * and copies no assets, so it reads the script from the source tree.
  */
-function applyScript(): string {
-  const candidates = [path.join(__dirname, 'lua/apply-9.lua'), path.resolve(__dirname, '../../../../src/handoff/record/lua/apply-9.lua')];
+function luaScript(name: string): string {
+  const candidates = [path.join(__dirname, 'lua', name), path.resolve(__dirname, '../../../../src/handoff/record/lua', name)];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`hand-off Lua script not found in ${candidates.join(' or ')}`);
   return readFileSync(found, 'utf8');
 }
 
-type ApplyCommand = (...args: Array<string | number>) => Promise<unknown>;
+type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
 /**
  * Hand-off records in Redis: a hash per call, a sorted set per queue and per timer, a key per
- * agent holding a call, all under the `{queue}` hash tag. Every change is the one script
- * lua/apply-9.lua; every change that must survive a failover waits for a replica (WAIT) when the
- * server has one.
+ * agent holding a call, all under the `{queue}` hash tag. A claim is lua/claim-5+n.lua, every
+ * other change lua/apply-9.lua; every change that must survive a failover waits for a replica
+ * (WAIT) when the server has one.
  */
 export class RedisHandoffStore implements HandoffStore {
   private readonly keys: HandoffKeys;
@@ -47,22 +51,14 @@ export class RedisHandoffStore implements HandoffStore {
     private readonly recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN,
   ) {
     this.keys = handoffKeys(prefix);
-    if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 9, lua: applyScript() });
+    if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 9, lua: luaScript('apply-9.lua') });
+    // Its number of keys varies with the claims and candidates: given first on every call.
+    if (!(CLAIM in redis)) redis.defineCommand(CLAIM, { lua: luaScript('claim-5+n.lua') });
   }
 
   async read(callSid: string): Promise<StoredRecord | null> {
     const [json, rev] = await this.redis.hmget(this.keys.record(callSid), 'r', 'rev');
     return json && rev ? { record: decodeRecord(json), rev: Number(rev) } : null;
-  }
-
-  async heads(queues: readonly Tier[], count: number): Promise<string[][]> {
-    const pipeline = this.redis.pipeline();
-    for (const queue of queues) pipeline.zrange(this.keys.index(queue), '0', String(count - 1));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, members]) => {
-      if (error) throw error;
-      return members as string[];
-    });
   }
 
   heldBy(agentId: string): Promise<string | null> {
@@ -76,14 +72,12 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async apply(plan: Plan): Promise<ApplyOutcome> {
+    refuseClaimPlan(plan);
     const indexKey = (name: IndexName) => INDEX_NAMES.indexOf(name) + 3;
     const spec = {
       add: plan.add.map((entry) => [indexKey(entry.index), String(entry.score)]),
       remove: plan.remove.map(indexKey),
-      ...(plan.agent ? { agent: { op: plan.agent.op, ttl: plan.agent.ttlMs ?? 0 } } : {}),
-      ...(plan.head
-        ? { head: { queue: indexKey(plan.head.queue), within: plan.head.within, emptyBefore: plan.head.emptyBefore.map(indexKey) } }
-        : {}),
+      ...(plan.agent ? { agent: { op: plan.agent.op } } : {}),
     };
     const change: RecordChange = {
       callSid: plan.callSid,
@@ -91,8 +85,7 @@ export class RedisHandoffStore implements HandoffStore {
       queue: plan.record.queue,
       ...(plan.record.agentId ? { agentId: plan.record.agentId } : {}),
     };
-    const command = (this.redis as unknown as Record<string, ApplyCommand>)[APPLY]!;
-    const reply = await command.call(
+    const reply = await this.script(APPLY).call(
       this.redis,
       this.keys.record(plan.callSid),
       this.keys.agent(plan.agent?.agentId ?? '-'),
@@ -112,6 +105,20 @@ export class RedisHandoffStore implements HandoffStore {
     const outcome = decodeApply(reply);
     if (outcome === 'applied') await this.waitForReplica(plan.callSid);
     return outcome;
+  }
+
+  async claim(batch: ClaimBatch): Promise<ClaimAnswer> {
+    const candidates = CLAIM_QUEUES.flatMap((queue) => batch.candidates[queue] ?? []);
+    const keys = [
+      ...CLAIM_INDEXES.map((name) => this.keys.index(name)),
+      ...batch.claims.map((claim) => this.keys.agent(claim.agentId)),
+      ...candidates.map((callSid) => this.keys.record(callSid)),
+    ];
+    const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ terms: batch.terms, claims: batch.claims, readAhead: batch.readAhead }), this.keys.events, ...candidates);
+    const answer = decodeClaims(reply, batch.claims.length);
+    const claimed = answer.outcomes.find((outcome) => outcome.kind === 'claimed');
+    if (claimed) await this.waitForReplica(claimed.stored.record.callSid);
+    return answer;
   }
 
   async due(index: Exclude<IndexName, Tier>, upTo: number, limit: number): Promise<string[]> {
@@ -179,6 +186,10 @@ export class RedisHandoffStore implements HandoffStore {
 
   figures(kind: FigureKind, queue: Tier): Promise<string[]> {
     return this.redis.lrange(this.keys.figures(kind, queue), 0, FIGURES_KEPT - 1);
+  }
+
+  private script(name: typeof APPLY | typeof CLAIM): ScriptCommand {
+    return (this.redis as unknown as Record<string, ScriptCommand>)[name]!;
   }
 
   /** SPEC §5: an acknowledged step survives a failover when a replica has it; without one, it stands and is logged. */

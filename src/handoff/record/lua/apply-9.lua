@@ -1,8 +1,9 @@
 --[[
   Applies one step of a hand-off record (a plan computed by transitions/*.ts) atomically, only if
-  the record is still at the revision the step read. The one script every transition goes through.
+  the record is still at the revision the step read. The one script every transition but the
+  claim goes through (a claim is claim-5+n.lua: it must pick its record where it runs).
   KEYS[1] the record hash (fields r = record JSON, rev, steps = recent step ids)
-  KEYS[2] the agent's one-call-at-a-time key
+  KEYS[2] the agent's one-call-at-a-time key (freed if it holds this call)
   KEYS[3] tier1 queue zset     KEYS[4] tier2 queue zset
   KEYS[5] leases zset          KEYS[6] heartbeats zset
   KEYS[7] callback retries zset KEYS[8] callback expiries zset
@@ -11,20 +12,18 @@
   ARGV[3] the record JSON after the step
   ARGV[4] record TTL in ms ('' = keep the TTL it has: set once, at creation)
   ARGV[5] callSid (the member of every zset)
-  ARGV[6] JSON { add = {{keyIndex, 'score'}...}, remove = {keyIndex...},
-                 agent = {op = 'claim'|'release', ttl = ms}?,
-                 head = {queue = keyIndex, within = n, emptyBefore = {keyIndex...}}? }
+  ARGV[6] JSON { add = {{keyIndex, 'score'}...}, remove = {keyIndex...}, agent = {op = 'release'}? }
   ARGV[7] events channel ('' = none)   ARGV[8] event message
   ARGV[9] a call-record fact to append to KEYS[9] ('' = none)   ARGV[10] the stream's MAXLEN
   Returns the new revision (> 0); 0 when this step id was applied already (a client re-send);
-  -1 stale (another step changed the record first); -2 the agent holds another call;
-  -3 the call is no longer among the first `within` of its queue.
+  -1 stale (another step changed the record first).
 ]]
 local STEPS_KEPT = 8
-local steps = redis.call('HGET', KEYS[1], 'steps') or ''
+local current = redis.call('HMGET', KEYS[1], 'steps', 'rev')
+local steps = current[1] or ''
 if string.find(' ' .. steps .. ' ', ' ' .. ARGV[1] .. ' ', 1, true) then return 0 end
 
-local rev = redis.call('HGET', KEYS[1], 'rev')
+local rev = current[2]
 if ARGV[2] == '' then
   if rev then return -1 end
 elseif rev ~= ARGV[2] then
@@ -32,15 +31,6 @@ elseif rev ~= ARGV[2] then
 end
 
 local plan = cjson.decode(ARGV[6])
-if plan.agent and plan.agent.op == 'claim' and redis.call('EXISTS', KEYS[2]) == 1 then return -2 end
-if plan.head then
-  local rank = redis.call('ZRANK', KEYS[plan.head.queue], ARGV[5])
-  if not rank or rank >= plan.head.within then return -3 end
-  for _, index in ipairs(plan.head.emptyBefore) do
-    if redis.call('ZCARD', KEYS[index]) > 0 then return -3 end
-  end
-end
-
 local recent = {}
 for id in string.gmatch(steps, '%S+') do recent[#recent + 1] = id end
 recent[#recent + 1] = ARGV[1]
@@ -51,13 +41,7 @@ redis.call('HSET', KEYS[1], 'r', ARGV[3], 'rev', newRev, 'steps', table.concat(r
 if ARGV[4] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 for _, index in ipairs(plan.remove) do redis.call('ZREM', KEYS[index], ARGV[5]) end
 for _, entry in ipairs(plan.add) do redis.call('ZADD', KEYS[entry[1]], entry[2], ARGV[5]) end
-if plan.agent then
-  if plan.agent.op == 'claim' then
-    redis.call('SET', KEYS[2], ARGV[5], 'PX', plan.agent.ttl)
-  elseif redis.call('GET', KEYS[2]) == ARGV[5] then
-    redis.call('DEL', KEYS[2])
-  end
-end
+if plan.agent and redis.call('GET', KEYS[2]) == ARGV[5] then redis.call('DEL', KEYS[2]) end
 if ARGV[9] ~= '' then redis.call('XADD', KEYS[9], 'MAXLEN', '~', ARGV[10], '*', 'f', ARGV[9]) end
 if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
 return newRev

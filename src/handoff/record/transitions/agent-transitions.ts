@@ -1,4 +1,4 @@
-import type { Tier } from '../../../../flows/vocabulary';
+import type { Claimant, ClaimTerms } from '../handoff-plan';
 import type { HandoffRecord, StoredRecord, WrapUp } from '../handoff-record';
 import type { HandoffRules } from '../handoff-rules';
 import { ALL_INDEXES, change, frontScore, type Refusal, type Step, without, wrongState } from './transition';
@@ -12,36 +12,43 @@ import { ALL_INDEXES, change, frontScore, type Refusal, type Step, without, wron
 const notYours: Refusal = { refused: 'not-yours' };
 
 /**
- * A caller at the head of `queue` (the first non-empty of the agent's queues, in preference
- * order; among its first `within` when several agents claim at once) goes to the agent under a
- * lease; a callback request is dialled instead of bridged.
+ * The rules of a claim as data (SPEC §4.1): a waiting caller is offered to the agent under a
+ * lease longer than the agent's ring; a callback request is dialled instead, under the callback's
+ * lease, and counts one more dial. A callback waiting for its retry is not claimable.
  */
-export function claim(
-  stored: StoredRecord,
-  claimant: { agentId: string; token: string; queue: Tier; within: number; emptyBefore: Tier[] },
-  now: number,
-  rules: HandoffRules,
-  stepId: string,
-): Step {
+export function claimTerms(now: number, rules: HandoffRules): ClaimTerms {
+  return {
+    agentTtlMs: rules.recordTtlMs,
+    from: {
+      waiting: { state: 'offered', leaseUntil: now + rules.leaseMs, callbackDials: 0 },
+      'callback-waiting': { state: 'callback-dialling', leaseUntil: now + rules.callbackLeaseMs, callbackDials: 1, unless: 'retryAt' },
+    },
+  };
+}
+
+/**
+ * The caller at the head of the agent's first non-empty queue goes to the claimant on `terms`. The
+ * one definition of what a claim writes: the embedded store runs this function, and
+ * lua/claim-5+n.lua follows it line by line (the contract suite proves both write the same record).
+ */
+export function claim(stored: StoredRecord, terms: ClaimTerms, claimant: Claimant, stepId: string): Step {
   const { record } = stored;
-  const callback = record.state === 'callback-waiting';
-  if (record.state !== 'waiting' && !(callback && record.retryAt === undefined)) return wrongState(record);
-  const leaseUntil = now + (callback ? rules.callbackLeaseMs : rules.leaseMs);
+  const to = terms.from[record.state];
+  if (!to || (to.unless !== undefined && record[to.unless] !== undefined)) return wrongState(record);
   const next: HandoffRecord = {
     ...record,
-    state: callback ? 'callback-dialling' : 'offered',
+    state: to.state,
     agentId: claimant.agentId,
     agents: record.agents.includes(claimant.agentId) ? record.agents : [...record.agents, claimant.agentId],
     token: claimant.token,
-    leaseUntil,
-    callbackDials: record.callbackDials + (callback ? 1 : 0),
+    leaseUntil: to.leaseUntil,
+    callbackDials: record.callbackDials + to.callbackDials,
   };
-  const plan = change(stored, stepId, next, { add: [{ index: 'leases', score: leaseUntil }], remove: [record.queue, 'heartbeats', 'retries'] }, {
+  return change(stored, stepId, next, { add: [{ index: 'leases', score: to.leaseUntil }], remove: [record.queue, 'heartbeats', 'retries'] }, {
     agentId: claimant.agentId,
     op: 'claim',
-    ttlMs: rules.recordTtlMs,
+    ttlMs: terms.agentTtlMs,
   });
-  return { ...plan, head: { queue: claimant.queue, within: claimant.within, emptyBefore: claimant.emptyBefore } };
 }
 
 /** The agent answered the leg of this claim: connected, and never offered to anyone else. */
