@@ -114,8 +114,13 @@ export interface StoredRecord {
 /** States in which an agent holds the call (one at a time). */
 export const HELD_STATES: ReadonlySet<HandoffState> = new Set(['offered', 'callback-dialling', 'connected']);
 
+/**
+ * The claim script (lua/claim-5+n.lua) rewrites a record through cjson, which cannot tell an empty
+ * array from an empty object: the optional lists are left out when empty (they read back the same).
+ */
 export function encodeRecord(record: HandoffRecord): string {
-  return JSON.stringify(record);
+  const { journey, selfService, ...rest } = record;
+  return JSON.stringify({ ...rest, ...(journey?.length ? { journey } : {}), ...(selfService?.length ? { selfService } : {}) });
 }
 
 export function decodeRecord(json: string): HandoffRecord {
