@@ -12,6 +12,7 @@ import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import type { WebhookUrls } from '../twilio/webhook-urls';
 import { AgentLegWebhooks } from './agent-leg/agent-leg-webhooks';
 import type { CallBridge } from './agent-leg/call-bridge';
+import { LastCalls } from './agent-leg/last-calls';
 import { TwilioCallBridge } from './agent-leg/twilio-call-bridge';
 import { CallEnded } from './call-ended';
 import { CallbackFailures } from './callbacks/callback-failures';
@@ -150,6 +151,9 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     callbackFailures,
     summary: new CallerSummary(deps.twilio, deps.catalogue, log),
     bridge,
+    lastCalls: new LastCalls(store.values, records.rules.recordTtlMs),
+    /** What the next caller to join `queue` would be told (the supervisors' overview). */
+    estimateWaitMs: (queue: Tier, position: number, now: number) => announcer.estimateMs(queue, position, now),
     sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
   };
 }
