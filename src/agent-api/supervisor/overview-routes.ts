@@ -23,7 +23,7 @@ export const overviewRoutes: FastifyPluginAsyncZod<OverviewRoutesOptions> = asyn
   const querySchema = z.object({
     day: z.iso
       .date({ error: 'must be a date YYYY-MM-DD' })
-      .refine((day) => day <= overview.today(), { error: 'must not be after today' })
+      .pipe(z.string().refine((day) => day <= overview.today(), { error: 'must not be after today' }))
       .optional()
       .describe('A local day (BUSINESS_TIMEZONE), YYYY-MM-DD, today or earlier; default today'),
   });
