@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { freePort } from '../../../scripts/lib/free-port';
@@ -16,7 +17,7 @@ const DAY = 86_400_000;
 const START = Date.parse('2026-11-25T10:00:00+08:00');
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString();
 
-type Get = (url: string, token?: string) => ReturnType<TestHotline['app']['inject']>;
+type Get = (url: string, token?: string) => Promise<LightMyRequestResponse>;
 const getter = (hotline: TestHotline): Get => (url, token) => hotline.app.inject({ method: 'GET', url, ...(token ? { headers: bearer(token) } : {}) });
 
 /** SPEC §5 "Supervisors and call records": GET /supervisor/overview and GET /supervisor/events. */
