@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { migrate } from '../../src/records/sql/migrations';
-import { ALICE, BOB } from '../agent-api/agent-test-kit';
+import { ALICE } from '../agent-api/agent-test-kit';
+import { playTheFloor } from '../agent-api/supervisor/floor-scenario';
 import { callFactOf, handoffFactOf, sid } from '../records/record-facts';
 import { startRecordsHotline, type RecordsHotline } from '../records/records-kit';
 import { launchChromium } from '../support/chromium';
@@ -77,37 +78,7 @@ describe('the supervisor page in a real browser', () => {
   };
 
   it('shows the queues, the agents’ states and the day’s figures after whole calls, live as a caller joins, and a past day', async () => {
-    const { clock } = hotline;
-    const contained = await hotline.call({ from: '+8613900000001' }).dial();
-    await contained.press('3');
-    await contained.press('1');
-    await contained.hangUp();
-    // Alice answers after 10 s, talks 60 s and wraps up.
-    const b = await hotline.waitingCaller('+8613900000002');
-    await hotline.available(ALICE);
-    clock.advance(10_000);
-    await hotline.claim(ALICE);
-    const bDial = await hotline.agentAnswers();
-    clock.advance(60_000);
-    await b.send(bDial.action, { DialCallStatus: 'completed' });
-    await b.hangUp();
-    await hotline.wrapUp(ALICE, b.callSid, '已解答');
-    // Bob answers after 30 s, talks 120 s, no wrap-up yet.
-    const c = await hotline.waitingCaller('+8613900000003');
-    await hotline.available(BOB);
-    clock.advance(30_000);
-    await hotline.claim(BOB);
-    const cDial = await hotline.agentAnswers();
-    clock.advance(120_000);
-    await c.send(cDial.action, { DialCallStatus: 'completed' });
-    await c.hangUp();
-    // D gives up after 15 s; Alice is talking to E.
-    const d = await hotline.waitingCaller('+8613900000004');
-    clock.advance(15_000);
-    await d.hangUp();
-    await hotline.waitingCaller('+8613900000005');
-    await hotline.claim(ALICE);
-    await hotline.agentAnswers();
+    const { c } = await playTheFloor(hotline);
     // The day before: one call the IVR solved, one Carol answered in tier 2 after 8 s and talked 200 s.
     const yesterday = Date.parse('2026-11-24T15:00:00+08:00');
     await hotline.callRecords.write([
@@ -134,7 +105,7 @@ describe('the supervisor page in a real browser', () => {
     await reads(agentCell('alice', 'state'), '通话中 Connected');
     await reads(agentCell('bob', 'state'), '待填写处理记录 Wrap-up');
     await reads(agentCell('carol', 'state'), '离开 Away');
-    expect(await agentCell('bob', 'call').textContent()).toContain(`一线 Tier 1 · +86*****0003自 since 10:03:40（15 秒 s） · ${c.callSid}`);
+    expect(await agentCell('bob', 'call').textContent()).toContain(`一线 Tier 1 · +86*****0003自 since 10:04:45（20 秒 s） · ${c.callSid}`);
     await reads(agentCell('alice', 'calls'), '2');
     await reads(agentCell('alice', 'handleTime'), '1 分 min');
     await reads(agentCell('bob', 'handleTime'), '2 分 min');
@@ -146,9 +117,9 @@ describe('the supervisor page in a real browser', () => {
     expect(await page.locator('#agents tr[data-agent="sam"]').count()).toBe(0);
 
     // A caller joins: the page shows them without a reload, through the event stream.
-    clock.advance(42_000);
+    hotline.clock.advance(42_000);
     await hotline.waitingCaller('+8613900000006');
-    clock.advance(42_000);
+    hotline.clock.advance(42_000);
     await reads(queueCell('tier1', 'waiting'), '1');
     await reads(queueCell('tier1', 'offered'), '5');
     await reads(queueCell('tier1', 'longestWait'), '42 秒 s');

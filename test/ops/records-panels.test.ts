@@ -64,9 +64,10 @@ describe('the call-record panels of the Grafana dashboard', () => {
     let database: TestDatabase;
     let reports: DailyReport[];
     const run = async (title: string) => {
-      const rows = await database.db.query<Record<string, unknown>>(grafanaSql(panel(title).targets![0]!.rawSql!, context));
+      const rows = await database.db.query<Record<string, any>>(grafanaSql(panel(title).targets![0]!.rawSql!, context));
       expect(rows.length).toBeGreaterThan(0);
-      return rows.map((row) => ({ ...row, day: row.time instanceof Date ? localDate(row.time, TZ) : row.day }));
+      // Each row with its local day, from the time series' `time` or the table's `day`.
+      return rows.map((row): Record<string, any> => ({ ...row, day: row.time instanceof Date ? localDate(row.time, TZ) : row.day }));
     };
     const reportOf = (day: unknown) => reports.find((report) => report.day === day)!;
     const queueOf = (day: unknown, queue: unknown) => reportOf(day).queues.find((figures) => figures.queue === queue)!;

@@ -4,8 +4,9 @@ import pino from 'pino';
 import { freePort } from '../../../scripts/lib/free-port';
 import { migrate } from '../../../src/records/sql/migrations';
 import { postgresDatabase } from '../../../src/records/sql/postgres-database';
-import { ALICE, BOB, bearer } from '../agent-test-kit';
+import { ALICE, bearer } from '../agent-test-kit';
 import { baseUrlOf, EventStreamClient } from '../event-stream-client';
+import { playTheFloor, scenarioAt } from './floor-scenario';
 import { logCapture } from '../../support/log-capture';
 import { createPostgresDatabase, type TestDatabase } from '../../support/postgres';
 import { startTestHotline, type TestHotline } from '../../support/test-app';
@@ -13,9 +14,7 @@ import { startRecordsHotline, type RecordsHotline } from '../../records/records-
 
 const SAM = 'sam-demo-token';
 const DAY = 86_400_000;
-/** The test clock starts here: Wednesday 2026-11-25, 10:00 in Shanghai (open hours). */
-const START = Date.parse('2026-11-25T10:00:00+08:00');
-const at = (seconds: number) => new Date(START + seconds * 1000).toISOString();
+const at = scenarioAt;
 
 type Get = (url: string, token?: string) => Promise<LightMyRequestResponse>;
 const getter = (hotline: TestHotline): Get => (url, token) => hotline.app.inject({ method: 'GET', url, ...(token ? { headers: bearer(token) } : {}) });
@@ -52,50 +51,10 @@ describe('the supervisors’ overview', () => {
   });
 
   it('after whole calls: the queues, each agent’s state and call, and the day’s figures; a past day from the records', async () => {
-    const { clock } = hotline;
-    // A: served by the IVR alone.
-    const contained = await hotline.call({ from: '+8613900000001' }).dial();
-    await contained.press('3');
-    await contained.press('1');
-    clock.advance(65_000);
-    await contained.hangUp();
-
-    // B: Alice answers after 10 s (within the 20 s service level), talks 60 s, wraps up.
-    const b = await hotline.waitingCaller('+8613900000002');
-    await hotline.available(ALICE);
-    clock.advance(10_000);
-    expect((await hotline.claim(ALICE)).statusCode).toBe(200);
-    const bDial = await hotline.agentAnswers();
-    clock.advance(60_000);
-    await b.send(bDial.action, { DialCallStatus: 'completed' });
-    await b.hangUp();
-    expect((await hotline.wrapUp(ALICE, b.callSid, '已解答')).statusCode).toBe(204);
-
-    // C: Bob answers after 30 s (beyond it), talks 120 s, and has not wrapped up yet.
-    const c = await hotline.waitingCaller('+8613900000003');
-    await hotline.available(BOB);
-    clock.advance(30_000);
-    expect((await hotline.claim(BOB)).statusCode).toBe(200);
-    const cDial = await hotline.agentAnswers();
-    clock.advance(120_000);
-    await c.send(cDial.action, { DialCallStatus: 'completed' });
-    await c.hangUp();
-    const cEnded = at(285);
-
-    // D hangs up after 15 s on hold.
-    const d = await hotline.waitingCaller('+8613900000004');
-    clock.advance(15_000);
-    await d.hangUp();
-
-    // E: Alice answers after 5 s and is still talking.
-    const e = await hotline.waitingCaller('+8613900000005');
-    clock.advance(5_000);
-    expect((await hotline.claim(ALICE)).statusCode).toBe(200);
-    await hotline.agentAnswers();
-
+    const { c, e } = await playTheFloor(hotline);
     // F has waited 50 s when the supervisor looks.
     await hotline.waitingCaller('+8613900000006');
-    clock.advance(50_000);
+    hotline.clock.advance(50_000);
     await hotline.settle();
 
     const response = await get('/supervisor/overview', SAM);
@@ -131,7 +90,7 @@ describe('the supervisors’ overview', () => {
         ],
         agents: [
           { id: 'alice', name: 'Alice', tiers: ['tier1'], state: 'connected', call: { callSid: e.callSid, queue: 'tier1', state: 'connected', caller: '+86*****0005', since: at(305) } },
-          { id: 'bob', name: 'Bob', tiers: ['tier1', 'tier2'], state: 'wrap-up', call: { callSid: c.callSid, queue: 'tier1', state: 'ended', caller: '+86*****0003', since: cEnded } },
+          { id: 'bob', name: 'Bob', tiers: ['tier1', 'tier2'], state: 'wrap-up', call: { callSid: c.callSid, queue: 'tier1', state: 'ended', caller: '+86*****0003', since: at(285) } },
           { id: 'carol', name: 'Carol', tiers: ['tier2'], state: 'away', call: null },
         ],
       },
@@ -140,7 +99,7 @@ describe('the supervisors’ overview', () => {
     });
 
     // The same day asked for by date, from the records only, once it is past; the wrap-up window (12 h) has passed too.
-    clock.advance(DAY);
+    hotline.clock.advance(DAY);
     const past = await get('/supervisor/overview?day=2026-11-25', SAM);
     expect(past.statusCode).toBe(200);
     expect(past.json()).toEqual({ day: '2026-11-25', timeZone: 'Asia/Shanghai', serviceLevelSeconds: 20, generatedAt: at(355 + 86_400), live: null, report, reportUnavailable: null });
