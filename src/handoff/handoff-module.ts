@@ -145,15 +145,15 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     desk,
     effects: handoffEffects(desk, deps.catalogue, config.businessHours),
     waitingRoom,
+    lastCalls: new LastCalls(store.values, records.rules.recordTtlMs),
+    /** What the next caller to join `queue` would be told (the supervisors' overview). */
+    estimateWaitMs: (queue: Tier, position: number, now: number) => announcer.estimateMs(queue, position, now),
     agentLeg,
     survey: new Survey(records, events, log),
     callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),
     callbackFailures,
     summary: new CallerSummary(deps.twilio, deps.catalogue, log),
     bridge,
-    lastCalls: new LastCalls(store.values, records.rules.recordTtlMs),
-    /** What the next caller to join `queue` would be told (the supervisors' overview). */
-    estimateWaitMs: (queue: Tier, position: number, now: number) => announcer.estimateMs(queue, position, now),
     sweeper: new HandoffSweeper(records, callbackFailures, clock, log, stillQueued),
   };
 }

@@ -60,7 +60,7 @@ export interface Floor {
  * ringing (or a callback dialling) is `offered`; a conversation that ended and is not wrapped up
  * within the window is `wrap-up`; otherwise their availability says.
  */
-export function agentState(agentId: string, available: boolean, call: HandoffRecord | null, now: number, wrapUpWindowMs: number): { state: AgentState; call: HandoffRecord | null } {
+function agentState(agentId: string, available: boolean, call: HandoffRecord | null, now: number, wrapUpWindowMs: number): { state: AgentState; call: HandoffRecord | null } {
   if (call && call.agentId === agentId) {
     if (call.state === 'offered' || call.state === 'callback-dialling') return { state: 'offered', call };
     if (call.state === 'connected') return { state: 'connected', call };
