@@ -21,8 +21,10 @@ COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 # Read at runtime: prompt catalogues, the queue's Lua scripts and the embedded database's thread
-# script, which the compiled build loads from the source tree, and the call records' SQL migrations.
+# script, which the compiled build loads from the source tree, the call records' SQL migrations,
+# and the consoles' static pages (read at start: without them the app does not start).
 COPY --chown=root:root prompts ./prompts
+COPY --chown=root:root public ./public
 COPY --chown=root:root migrations ./migrations
 COPY --chown=root:root src/handoff/record/lua ./src/handoff/record/lua
 COPY --chown=root:root src/limits/lua ./src/limits/lua

@@ -187,6 +187,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       log: logger,
       onClaimed: (record) => metrics.claims.inc({ queue: record.queue }),
       onConversationEnded: (before, after) => handoff.waitingRoom.conversationEnded(before, after),
+      lastCalls: handoff.lastCalls,
+      estimateWaitMs: handoff.estimateWaitMs,
+      timeZone: config.businessTimeZone,
+      serviceLevelSeconds: config.serviceLevelSeconds,
       ...(records ? { history: records.history, callRecords: records.records } : {}),
     });
   });

@@ -90,6 +90,8 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
   RECORDS_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(36_500).default(400)),
   RECORDS_STREAM_MAXLEN: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).default(1_000_000)),
+  // Supervisors' service level: the share of live callers an agent answered within this many seconds.
+  SERVICE_LEVEL_SECONDS: seconds(1, 3600, 20),
 });
 
 export interface Config {
@@ -155,6 +157,8 @@ export interface Config {
   agentLogins: { maxFailures: number; windowSeconds: number };
   /** Call records (SPEC §5): PostgreSQL at `databaseUrl`, or embedded under `dataDir` (relative to the project root). */
   records: { databaseUrl: string | undefined; dataDir: string; retentionDays: number; streamMaxLen: number };
+  /** Supervisors' service level (SPEC §5): live callers answered within this many seconds of waiting. */
+  serviceLevelSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -247,5 +251,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.RECORDS_RETENTION_DAYS,
       streamMaxLen: e.RECORDS_STREAM_MAXLEN,
     },
+    serviceLevelSeconds: e.SERVICE_LEVEL_SECONDS,
   };
 }

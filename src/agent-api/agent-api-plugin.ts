@@ -14,6 +14,7 @@ import type { Clock } from '../clock';
 import type { Logger } from 'pino';
 import type { CallsToday } from '../calls/calls-today';
 import type { CallBridge } from '../handoff/agent-leg/call-bridge';
+import type { LastCalls } from '../handoff/agent-leg/last-calls';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
 import type { CallerSummary } from '../handoff/caller-summary';
 import type { AgentLabels } from '../prompts/agent-labels';
@@ -21,6 +22,11 @@ import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
 import type { CallHistory } from '../records/call-history';
 import type { CallRecordsDb } from '../records/call-records-db';
+import { DayReports } from './supervisor/day-reports';
+import type { FloorDeps } from './supervisor/floor';
+import { SupervisorOverview } from './supervisor/overview';
+import { OverviewEventHub } from './supervisor/overview-events';
+import { overviewRoutes } from './supervisor/overview-routes';
 import { supervisorRoutes } from './supervisor/supervisor-routes';
 import { AgentEventHub } from './agent-events';
 import { agentRoutes } from './agent-routes';
@@ -48,6 +54,13 @@ export interface AgentApiOptions {
   history?: CallHistory;
   /** The call records supervisors read (SPEC §5 "Supervisors and call records"). */
   callRecords?: CallRecordsDb;
+  /** Each agent's last call: their claims note it, the supervisors' overview reads it. */
+  lastCalls: LastCalls;
+  /** The wait the waiting room would tell a caller joining a queue now (the supervisors' overview). */
+  estimateWaitMs: FloorDeps['estimateWaitMs'];
+  /** The supervisors' day (BUSINESS_TIMEZONE) and service level (SERVICE_LEVEL_SECONDS). */
+  timeZone: string;
+  serviceLevelSeconds: number;
 }
 
 /** AGENTS_FILE (relative to the project root) or data/agents.json; a bad file stops the start. */
@@ -99,9 +112,27 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     return reply.code(500).send({ error: 'Internal Server Error', message: 'Something went wrong; try again' });
   });
 
+  const overview = new SupervisorOverview({
+    floor: { records: options.records, availability: options.availability, agents: options.agents, lastCalls: options.lastCalls, estimateWaitMs: options.estimateWaitMs },
+    reports: new DayReports({ db: options.callRecords?.db, timeZone: options.timeZone, serviceLevelSeconds: options.serviceLevelSeconds, clock: options.clock, log: options.log }),
+    clock: options.clock,
+    timeZone: options.timeZone,
+    serviceLevelSeconds: options.serviceLevelSeconds,
+  });
+  const overviewEvents = new OverviewEventHub(overview, options.records, options.log);
+  // Supervisors see an agent's availability change at once (on this instance; others within a refresh).
+  const availability: AgentAvailability = {
+    set: async (agentId, available) => {
+      await options.availability.set(agentId, available);
+      overviewEvents.changed();
+    },
+    isAvailable: (agentId) => options.availability.isAvailable(agentId),
+    listAvailable: () => options.availability.listAvailable(),
+  };
   const work = new AgentWork({
     records: options.records,
-    availability: options.availability,
+    availability,
+    lastCalls: options.lastCalls,
     bridge: options.bridge,
     callbackFailures: options.callbackFailures,
     callsToday: options.callsToday,
@@ -112,13 +143,16 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
   });
   const events = new AgentEventHub(options.records, options.labels, options.clock, options.log);
   // Open event streams would keep the server from closing: end them first.
-  app.addHook('preClose', async () => events.stop());
+  app.addHook('preClose', async () => {
+    events.stop();
+    overviewEvents.stop();
+  });
   await app.register(agentRoutes, {
     agents: options.agents,
     work,
     records: options.records,
     events,
-    availability: options.availability,
+    availability,
     labels: options.labels,
     clock: options.clock,
     ...(options.history ? { history: options.history } : {}),
@@ -128,5 +162,6 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     clock: options.clock,
     ...(options.callRecords ? { callRecords: options.callRecords } : {}),
   });
+  await app.register(overviewRoutes, { agents: options.agents, overview, events: overviewEvents });
   await app.register(consoleRoutes);
 }

@@ -7,14 +7,16 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** EventSource cannot send headers: the event stream alone also takes `?token=`. */
+/** The event streams: EventSource cannot send headers, so these alone also take `?token=`. */
+const EVENT_STREAMS = new Set(['/agent/events', '/supervisor/events']);
+
 function streamToken(request: FastifyRequest): string | undefined {
-  if (request.routeOptions.url !== '/agent/events') return undefined;
+  if (!EVENT_STREAMS.has(request.routeOptions.url ?? '')) return undefined;
   const token = (request.query as { token?: unknown } | undefined)?.token;
   return typeof token === 'string' ? token : undefined;
 }
 
-/** The token a request presents, from its header or (the event stream only) its query. */
+/** The token a request presents, from its header or (the event streams only) its query. */
 export function presentedToken(request: FastifyRequest): string | undefined {
   return bearerToken(request.headers.authorization) ?? streamToken(request);
 }

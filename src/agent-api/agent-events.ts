@@ -5,16 +5,13 @@ import type { HandoffRecords } from '../handoff/record/handoff-records';
 import type { RecordChange } from '../handoff/record/handoff-store';
 import type { AgentLabels } from '../prompts/agent-labels';
 import { handoffCall, queuesBody } from './agent-views';
+import { openEventStream, type EventStream } from './event-stream';
 
-/** A comment line this often keeps proxies from closing a quiet stream (SPEC §5). */
-const HEARTBEAT_MS = 15_000;
 /** Changes within this long are sent as one `queues` event. */
 const QUEUES_COALESCE_MS = 100;
 
-interface Listener {
+interface Listener extends EventStream {
   agent: Agent;
-  send(event: string, data: unknown): void;
-  end(): void;
 }
 
 /**
@@ -54,29 +51,8 @@ export class AgentEventHub {
 
   async stream(agent: Agent, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     await this.start();
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    const listener: Listener = {
-      agent,
-      send: (event, data) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
-      end: () => {
-        clearInterval(heartbeat);
-        raw.end();
-      },
-    };
+    const listener: Listener = { agent, ...openEventStream(request, reply, () => this.listeners.delete(listener)) };
     this.listeners.add(listener);
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      this.listeners.delete(listener);
-    });
     listener.send('queues', { queues: await queuesBody(this.records, this.clock.now()) });
     const held = await this.records.heldBy(agent.id);
     const record = held && (await this.records.get(held));

@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { Claim, CallBridge } from '../handoff/agent-leg/call-bridge';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
 import type { CallerSummary } from '../handoff/caller-summary';
+import type { LastCalls } from '../handoff/agent-leg/last-calls';
 import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords, StepResult } from '../handoff/record/handoff-records';
 import { classifyTwilioError } from '../twilio/twilio-errors';
@@ -47,6 +48,8 @@ export interface AgentWorkDeps {
   clock: Clock;
   /** Texts the agent's wrap-up summary to the caller. */
   summary: Pick<CallerSummary, 'send'>;
+  /** Each agent's last call, for the supervisors' overview (a call still to wrap up). */
+  lastCalls: Pick<LastCalls, 'remember'>;
   /** A conversation that a wrap-up ended (its length feeds the estimated wait). */
   onConversationEnded?: (before: HandoffRecord, after: HandoffRecord) => Promise<void>;
   /** Told of every caller an agent took (metrics). */
@@ -68,6 +71,8 @@ export class AgentWork {
     if (result.kind !== 'claimed') return result;
     const claim: Claim = { record: result.record, token: result.token, waitedMs: result.waitedMs };
     const { callSid } = result.record;
+    // Only the supervisors' view of this agent depends on it: a failure never fails the claim.
+    await this.deps.lastCalls.remember(agent.id, callSid).catch((error: unknown) => log.warn({ err: error, callSid, agentId: agent.id }, 'could not note the agent’s last call'));
     try {
       await bridge.connect(claim, agent);
     } catch (error) {

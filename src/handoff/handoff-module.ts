@@ -13,6 +13,7 @@ import type { TwimlRenderer } from '../twilio/twiml-renderer';
 import type { WebhookUrls } from '../twilio/webhook-urls';
 import { AgentLegWebhooks } from './agent-leg/agent-leg-webhooks';
 import type { CallBridge } from './agent-leg/call-bridge';
+import { LastCalls } from './agent-leg/last-calls';
 import { TwilioCallBridge } from './agent-leg/twilio-call-bridge';
 import { CallEnded } from './call-ended';
 import { CallbackFailures } from './callbacks/callback-failures';
@@ -147,6 +148,9 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     desk,
     effects: handoffEffects(desk, deps.catalogue, config.businessHours),
     waitingRoom,
+    lastCalls: new LastCalls(store.values, records.rules.recordTtlMs),
+    /** What the next caller to join `queue` would be told (the supervisors' overview). */
+    estimateWaitMs: (queue: Tier, position: number, now: number) => announcer.estimateMs(queue, position, now),
     agentLeg,
     survey: new Survey(records, events, log),
     callEnded: new CallEnded(records, legs, waitingRoom, callbackFailures, log),

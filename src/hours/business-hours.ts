@@ -186,6 +186,7 @@ export function endOfNextBusinessDay(now: number, hours: BusinessHours, timeZone
   return lastOpen === null ? now + WEEK_MS : lastOpen + STEP_MS;
 }
 
-function localDate(date: Date, timeZone: string): string {
+/** The local day of `date` in `timeZone`, YYYY-MM-DD. */
+export function localDate(date: Date, timeZone: string): string {
   return date.toLocaleDateString('en-CA', { timeZone });
 }

@@ -2,25 +2,13 @@ import { Gauge, type Registry } from 'prom-client';
 import { TIERS, type Tier } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
 import type { HandoffStore } from '../handoff/record/handoff-store';
-
-/**
- * How many callers of a queue, in queue order, the longest-wait gauge reads. The oldest caller on
- * hold is beyond them only when more than this many wait ahead of them, which the depth shows.
- */
-export const LONGEST_WAIT_SCAN = 1000;
+import { LONGEST_WAIT_SCAN, longestWaitSeconds } from '../handoff/waiting-room/longest-wait';
 
 export interface ScrapeSources {
   /** The store's liveness check (`Store.ping`): resolves when it answers, rejects fast when not. */
   ping(): Promise<void>;
   queue: Pick<HandoffStore, 'depth' | 'list'>;
   clock: Clock;
-}
-
-/** Of a queue's callers, the longest one on hold (state `waiting`) has waited, in seconds; 0 when nobody is. */
-async function longestWaitSeconds(queue: ScrapeSources['queue'], tier: Tier, now: number): Promise<number> {
-  const callers = await queue.list(tier, LONGEST_WAIT_SCAN);
-  const since = callers.filter((caller) => caller.state === 'waiting').map((caller) => caller.waitingSince);
-  return since.length === 0 ? 0 : Math.max(0, now - Math.min(...since)) / 1000;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { CallRecordsDb } from './call-records-db';
 import { historyKey, recordCaller } from './record-caller';
+import { TIMED_OUT, within } from './within';
 
 /** SPEC §5: the last 5 earlier calls in 30 days. */
 export const HISTORY_CALLS = 5;
@@ -38,8 +39,6 @@ export class CallHistory {
   async earlierCalls(call: { callSid: string; from: string; walletId?: string }): Promise<EarlierCall[] | null> {
     const key = historyKey(recordCaller(call.from, call.walletId));
     if (!key) return [];
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs)));
     const read = this.records
       .history(key, call.callSid, this.clock.now() - HISTORY_WINDOW_MS, HISTORY_CALLS)
       .then((rows) => rows.map((row) => ({ callSid: row.callSid, date: row.startedAt.toISOString(), intent: row.intent, outcome: row.outcome, note: row.note })))
@@ -47,13 +46,9 @@ export class CallHistory {
         this.log.warn({ err: error, callSid: call.callSid }, 'caller history unavailable; the agent gets the call without it');
         return null;
       });
-    try {
-      const found = await Promise.race([read, timeout]);
-      if (found !== 'timeout') return found;
-      this.log.warn({ callSid: call.callSid, timeoutMs: this.timeoutMs }, 'caller history not read in time; the agent gets the call without it');
-      return null;
-    } finally {
-      clearTimeout(timer);
-    }
+    const found = await within(read, this.timeoutMs);
+    if (found !== TIMED_OUT) return found;
+    this.log.warn({ callSid: call.callSid, timeoutMs: this.timeoutMs }, 'caller history not read in time; the agent gets the call without it');
+    return null;
   }
 }

@@ -6,7 +6,7 @@ export interface QueueDay {
   queue: Tier;
   /** Callers handed to the queue that day. */
   offered: number;
-  /** Talked with an agent, live or called back. */
+  /** Talked with an agent, live or called back (a conversation still going on included). */
   answered: number;
   /** Live callers answered within SERVICE_LEVEL_SECONDS of waiting. */
   answeredInTime: number;
@@ -19,6 +19,14 @@ export interface QueueDay {
   averageHandleSeconds: number | null;
 }
 
+/** One agent's day: the calls they talked in (by the day the call started) and their average talk time. */
+export interface AgentDay {
+  agentId: string;
+  calls: number;
+  /** Average talk time of their conversations that ended; null while none has. */
+  averageHandleSeconds: number | null;
+}
+
 export interface DailyReport {
   /** The local day (BUSINESS_TIMEZONE), YYYY-MM-DD. */
   day: string;
@@ -27,6 +35,8 @@ export interface DailyReport {
   /** contained / calls whose outcome is known. */
   containment: number | null;
   queues: QueueDay[];
+  /** Agents who talked with a caller that day, by id. */
+  agents: AgentDay[];
 }
 
 interface Row {
@@ -43,25 +53,38 @@ interface Row {
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
+/** The calls that started on local day $1 of time zone $2. */
+const ON_THE_DAY = `started_at >= ($1::date::timestamp AT TIME ZONE $2) AND started_at < (($1::date + 1)::timestamp AT TIME ZONE $2)`;
+
 /**
  * Service level, abandonment, containment and average handle time of one local day, computed in
  * SQL from the call records (calls counted on the day they started).
  */
 export async function dailyReport(db: SqlDatabase, day: string, timeZone: string, serviceLevelSeconds: number): Promise<DailyReport> {
-  const rows = await db.query<Row>(
-    `SELECT queue, COUNT(*)::int AS calls,
-       COUNT(outcome)::int AS known,
-       COUNT(*) FILTER (WHERE outcome = 'contained')::int AS contained,
-       COUNT(*) FILTER (WHERE outcome IN ('agent', 'callback'))::int AS answered,
-       COUNT(*) FILTER (WHERE outcome = 'agent' AND NOT callback_asked)::int AS live,
-       COUNT(*) FILTER (WHERE outcome = 'agent' AND NOT callback_asked AND waited_seconds <= $3)::int AS "inTime",
-       COUNT(*) FILTER (WHERE outcome = 'abandoned' AND queue IS NOT NULL)::int AS abandoned,
-       AVG(talk_seconds)::float8 AS handle
-     FROM call_records
-     WHERE started_at >= ($1::date::timestamp AT TIME ZONE $2) AND started_at < (($1::date + 1)::timestamp AT TIME ZONE $2)
-     GROUP BY queue`,
-    [day, timeZone, serviceLevelSeconds],
-  );
+  // agent_id is set once a caller talked with an agent (handoff-fact.ts), also while they still talk.
+  const [rows, agents] = await Promise.all([
+    db.query<Row>(
+      `SELECT queue, COUNT(*)::int AS calls,
+         COUNT(outcome)::int AS known,
+         COUNT(*) FILTER (WHERE outcome = 'contained')::int AS contained,
+         COUNT(*) FILTER (WHERE agent_id IS NOT NULL)::int AS answered,
+         COUNT(*) FILTER (WHERE agent_id IS NOT NULL AND NOT callback_asked)::int AS live,
+         COUNT(*) FILTER (WHERE agent_id IS NOT NULL AND NOT callback_asked AND waited_seconds <= $3)::int AS "inTime",
+         COUNT(*) FILTER (WHERE outcome = 'abandoned' AND queue IS NOT NULL)::int AS abandoned,
+         AVG(talk_seconds)::float8 AS handle
+       FROM call_records
+       WHERE ${ON_THE_DAY}
+       GROUP BY queue`,
+      [day, timeZone, serviceLevelSeconds],
+    ),
+    db.query<AgentDay>(
+      `SELECT agent_id AS "agentId", COUNT(*)::int AS calls, AVG(talk_seconds)::float8 AS "averageHandleSeconds"
+       FROM call_records
+       WHERE ${ON_THE_DAY} AND agent_id IS NOT NULL
+       GROUP BY agent_id ORDER BY agent_id`,
+      [day, timeZone],
+    ),
+  ]);
   const sum = (pick: (row: Row) => number) => rows.reduce((total, row) => total + pick(row), 0);
   const contained = sum((row) => row.contained);
   return {
@@ -83,5 +106,6 @@ export async function dailyReport(db: SqlDatabase, day: string, timeZone: string
         averageHandleSeconds: row?.handle ?? null,
       };
     }),
+    agents,
   };
 }

@@ -5,7 +5,20 @@ import { bearer, BOB } from '../agent-api/agent-test-kit';
 import { startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 /** Everything staff use (SPEC §5 Operators): on the admin listener only when ADMIN_PORT is set. */
-const STAFF_ONLY = ['/agent/queues', '/docs', '/docs/json', '/docs/static/initializer.js', '/metrics', '/console', '/console/', '/console/console.js'];
+const STAFF_ONLY = [
+  '/agent/queues',
+  '/docs',
+  '/docs/json',
+  '/docs/static/initializer.js',
+  '/metrics',
+  '/console',
+  '/console/',
+  '/console/console.js',
+  '/console/supervisor',
+  '/console/supervisor.js',
+  '/supervisor/overview',
+  '/supervisor/events',
+];
 
 interface Answer {
   status: number;
@@ -72,6 +85,12 @@ describe('ADMIN_PORT: staff on a second listener, never on the webhook port', ()
     expect(page.status).toBe(200);
     expect(page.body).toContain('坐席控制台');
     expect((await get(admin, '/console/console.js')).status).toBe(200);
+    const overview = await get(admin, '/supervisor/overview', bearer('sam-demo-token'));
+    expect(overview.status).toBe(200);
+    expect(JSON.parse(overview.body).live.agents.map((agent: { id: string }) => agent.id)).toEqual(['alice', 'bob', 'carol']);
+    const supervisorPage = await get(admin, '/console/supervisor');
+    expect(supervisorPage.status).toBe(200);
+    expect(supervisorPage.body).toContain('主管看板');
   });
 
   it('/healthz and /readyz answer on both ports', async () => {
@@ -105,8 +124,10 @@ describe('without ADMIN_PORT everything stays on one port', () => {
       expect(hotline.app.adminListener).toBeNull();
       await hotline.app.listen({ host: '127.0.0.1', port: 0 });
       const base = baseOf(hotline.app.server.address() as AddressInfo);
-      for (const path of [...STAFF_ONLY, '/healthz', '/readyz', '/dev/outbox']) {
-        expect({ path, status: (await get(base, path, bearer(BOB))).status }).toEqual({ path, status: 200 });
+      // (The supervisors' event stream would stay open: its 200 is shown by its own tests.)
+      for (const path of [...STAFF_ONLY.filter((staff) => staff !== '/supervisor/events'), '/healthz', '/readyz', '/dev/outbox']) {
+        const token = path.startsWith('/supervisor/') ? 'sam-demo-token' : BOB;
+        expect({ path, status: (await get(base, path, bearer(token))).status }).toEqual({ path, status: 200 });
       }
     } finally {
       await hotline.close();
@@ -115,27 +136,31 @@ describe('without ADMIN_PORT everything stays on one port', () => {
 });
 
 describe('closing the app closes both listeners', () => {
-  it('ends an open event stream on the admin port and stops both ports', async () => {
+  it('ends the open event streams on the admin port and stops both ports', async () => {
     const hotline = await startTestHotline({ store: 'memory', env: { ADMIN_PORT: '0', ADMIN_HOST: '127.0.0.1' } });
     await hotline.app.listen({ host: '127.0.0.1', port: 0 });
     const webhookPort = (hotline.app.server.address() as AddressInfo).port;
     const adminAddress = await hotline.app.adminListener!.listen();
 
-    // An agent's console is connected (keep-alive) to the event stream when the process stops.
-    const streamEnded = new Promise<string>((resolve, reject) => {
-      const request = httpRequest({ host: '127.0.0.1', port: adminAddress.port, path: '/agent/events', headers: bearer(BOB) }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-        response.on('end', () => resolve(body));
-        response.on('error', reject);
+    // An agent's console and a supervisor's page are connected (keep-alive) to their event streams when the process stops.
+    const streamOf = (path: string, token: string) =>
+      new Promise<string>((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port: adminAddress.port, path, headers: bearer(token) }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          response.on('end', () => resolve(body));
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end();
       });
-      request.on('error', reject);
-      request.end();
-    });
+    const agentStream = streamOf('/agent/events', BOB);
+    const supervisorStream = streamOf('/supervisor/events', 'sam-demo-token');
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     await hotline.close();
-    expect(await streamEnded).toContain('event: queues');
+    expect(await agentStream).toContain('event: queues');
+    expect(await supervisorStream).toContain('event: overview');
     expect(await refused(webhookPort)).toBe(true);
     expect(await refused(adminAddress.port)).toBe(true);
   });

@@ -16,7 +16,7 @@ describe('security headers (@fastify/helmet) and the consoles’ Content-Securit
   });
   afterAll(() => hotline.close());
 
-  it.each(['/console', '/console/', '/console/console.js'])('%s carries the strict CSP and helmet’s headers', async (url) => {
+  it.each(['/console', '/console/', '/console/console.js', '/console/supervisor', '/console/supervisor.js'])('%s carries the strict CSP and helmet’s headers', async (url) => {
     const response = await hotline.app.inject({ method: 'GET', url });
     expect(response.statusCode).toBe(200);
     const csp = directives(response.headers['content-security-policy'] as string);
@@ -40,19 +40,26 @@ describe('security headers (@fastify/helmet) and the consoles’ Content-Securit
     expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
   });
 
-  it('the console pages hold no inline script, style or event handler, so the CSP needs no exception', () => {
-    const html = readFileSync(path.join(CONSOLE_DIR, 'index.html'), 'utf8');
+  it.each([
+    ['index.html', 'console.js'],
+    ['supervisor.html', 'supervisor.js'],
+  ])('the console page %s holds no inline script, style or event handler, so the CSP needs no exception', (page, scriptFile) => {
+    const html = readFileSync(path.join(CONSOLE_DIR, page), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
     expect(html).not.toMatch(/<style/i);
     expect(html).not.toMatch(/\sstyle=/i);
     expect(html).not.toMatch(/\son[a-z]+=/i);
-    const script = readFileSync(path.join(CONSOLE_DIR, 'console.js'), 'utf8');
-    expect(script).not.toMatch(/\beval\(|new Function\(|innerHTML|setAttribute\(\s*['"]style/);
+    expect(html).toContain(`<script src="/console/${scriptFile}" defer></script>`);
+    const script = readFileSync(path.join(CONSOLE_DIR, scriptFile), 'utf8');
+    expect(script).not.toMatch(/\beval\(|new Function\(|innerHTML|setAttribute\(\s*['"]style|\.style\./);
   });
 
-  it('the agent API answers carry the headers too, a 401 included', async () => {
-    for (const headers of [bearer(BOB), {}]) {
-      const response = await hotline.app.inject({ method: 'GET', url: '/agent/queues', headers });
+  it.each([
+    ['/agent/queues', BOB],
+    ['/supervisor/overview', 'sam-demo-token'],
+  ])('the API answers (%s) carry the headers too, a 401 included', async (url, token) => {
+    for (const headers of [bearer(token), {}]) {
+      const response = await hotline.app.inject({ method: 'GET', url, headers });
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(directives(response.headers['content-security-policy'] as string).get('default-src')).toBe("'none'");
     }

@@ -678,7 +678,7 @@ describe('agent API (SPEC §5)', () => {
   });
 
   describe('OpenAPI at /docs', () => {
-    it('documents the seven calls and the two of supervisors with bearer security, and only them', async () => {
+    it('documents the seven calls and the four of supervisors with bearer security, and only them', async () => {
       const response = await hotline.app.inject({ method: 'GET', url: '/docs/json' });
       expect(response.statusCode).toBe(200);
       const doc = response.json();
@@ -694,6 +694,8 @@ describe('agent API (SPEC §5)', () => {
         '/agent/availability',
         '/supervisor/calls',
         '/supervisor/calls.csv',
+        '/supervisor/overview',
+        '/supervisor/events',
       ].sort());
       expect(Object.keys(doc.paths['/agent/claims'].post.responses).sort()).toEqual(['200', '204', '401', '409', '502']);
       expect(Object.keys(doc.paths['/agent/calls/{callSid}'].get.responses).sort()).toEqual(['200', '401', '403', '404']);

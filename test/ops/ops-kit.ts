@@ -63,11 +63,20 @@ export function recordingRulesFile(expressions: string[]): string {
   return toYaml({ groups: [{ name: 'expressions', rules: expressions.map((expr, i) => ({ record: `checked_expression_${i}`, expr })) }] });
 }
 
-interface DashboardPanel {
+export interface DashboardPanel {
   title?: string;
   type: string;
+  datasource?: { type: string; uid: string };
   panels?: DashboardPanel[];
-  targets?: Array<{ expr?: string }>;
+  targets?: Array<{ expr?: string; rawSql?: string; format?: string }>;
+}
+
+/** The data source type of the dashboard's call-record panels (Grafana 11's built-in PostgreSQL). */
+export const POSTGRES_DATASOURCE = 'grafana-postgresql-datasource';
+
+/** Every panel of the dashboard, rows' nested panels too. */
+export function dashboardPanels(dashboard: { panels: DashboardPanel[] }): DashboardPanel[] {
+  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 }
 
 export interface DashboardQuery {
@@ -80,7 +89,7 @@ const GRAFANA_VARIABLES: Record<string, string> = { __rate_interval: '1m', __int
 
 /** Every PromQL query of the dashboard (rows' nested panels too), Grafana's variables replaced. */
 export function dashboardQueries(dashboard: { panels: DashboardPanel[] }): DashboardQuery[] {
-  const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+  const panels = dashboardPanels(dashboard).filter((panel) => panel.datasource?.type !== POSTGRES_DATASOURCE);
   return panels.flatMap((panel) =>
     (panel.targets ?? []).map((target) => {
       const expr = (target.expr ?? '').replace(/\$\{?(\w+)\}?/g, (whole, name: string) => GRAFANA_VARIABLES[name] ?? whole);
@@ -119,4 +128,29 @@ export function exportedSeriesNames(exposition: string): Set<string> {
     for (const suffix of suffixes) names.add(name + suffix);
   }
   return names;
+}
+
+/** What Grafana puts in for its SQL macros and the dashboard's variables, for one time range. */
+export interface SqlQueryContext {
+  from: Date;
+  to: Date;
+  /** Dashboard variables by name (`${name:sqlstring}` is the value quoted as an SQL string). */
+  variables: Record<string, string>;
+}
+
+const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * A panel's SQL as Grafana's PostgreSQL data source sends it: `$__timeFrom()` and `$__timeTo()`
+ * expanded as Grafana does (quoted RFC 3339 instants), and `${name:sqlstring}` variables quoted. Anything else starting with `$` is refused, so a macro
+ * this kit does not know fails the test instead of reaching the database half-replaced.
+ */
+export function grafanaSql(rawSql: string, context: SqlQueryContext): string {
+  const instant = (date: Date) => `'${date.toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
+  const sql = rawSql
+    .replace(/\$__timeFrom\(\)/g, instant(context.from))
+    .replace(/\$__timeTo\(\)/g, instant(context.to))
+    .replace(/\$\{(\w+):sqlstring\}/g, (whole, name: string) => (name in context.variables ? sqlString(context.variables[name]!) : whole));
+  if (sql.includes('$')) throw new Error(`a macro or variable this kit does not expand: ${sql}`);
+  return sql;
 }

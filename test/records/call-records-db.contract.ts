@@ -195,16 +195,23 @@ export function callRecordsDbContract(open: () => Promise<TestDatabase>): void {
         handedOff('10:10:00', { outcome: 'abandoned', waitedSeconds: 50 }),
         handedOff('10:15:00', { outcome: 'callback', callbackAsked: true, waitedSeconds: 3600, agentId: 'bob', talkSeconds: 300 }),
         handedOff('10:20:00', {}),
+        // Still talking: answered (in time) already, no outcome or talk time yet.
+        handedOff('10:25:00', { waitedSeconds: 5, agentId: 'alice' }),
         handedOff('11:00:00', { queue: 'tier2', outcome: 'agent', waitedSeconds: 5, agentId: 'carol', talkSeconds: 60 }),
       ]);
       expect(await dailyReport(database.db, day, 'Asia/Shanghai', 20)).toEqual({
         day,
-        calls: 8,
+        calls: 9,
         contained: 2,
         containment: 2 / 7,
         queues: [
-          { queue: 'tier1', offered: 5, answered: 3, answeredInTime: 1, serviceLevel: 1 / 3, abandoned: 1, abandonment: 1 / 5, averageHandleSeconds: 200 },
+          { queue: 'tier1', offered: 6, answered: 4, answeredInTime: 2, serviceLevel: 2 / 4, abandoned: 1, abandonment: 1 / 6, averageHandleSeconds: 200 },
           { queue: 'tier2', offered: 1, answered: 1, answeredInTime: 1, serviceLevel: 1, abandoned: 0, abandonment: 0, averageHandleSeconds: 60 },
+        ],
+        agents: [
+          { agentId: 'alice', calls: 3, averageHandleSeconds: 150 },
+          { agentId: 'bob', calls: 1, averageHandleSeconds: 300 },
+          { agentId: 'carol', calls: 1, averageHandleSeconds: 60 },
         ],
       });
     });

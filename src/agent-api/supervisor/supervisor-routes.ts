@@ -3,13 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AgentDirectory } from '../../agents/agent-directory';
-import { agentAuthentication } from '../agent-auth';
 import { errorSchema } from '../agent-api-schemas';
 import type { Clock } from '../../clock';
 import type { CallRecordsDb, RecordsFilter } from '../../records/call-records-db';
 import { OUTCOMES } from '../../records/record-facts';
 import { callRecordView, callRecordViewSchema } from './call-record-view';
 import { CSV_BOM, CSV_HEADER, csvRow } from './records-csv';
+import { supervisorRefusals, supervisorsOnly } from './supervisors-only';
 
 export interface SupervisorRoutesOptions {
   agents: AgentDirectory;
@@ -51,16 +51,13 @@ const security = [{ bearerAuth: [] }];
  * for agents with the `supervisor` role (others 403, no token 401).
  */
 export const supervisorRoutes: FastifyPluginAsyncZod<SupervisorRoutesOptions> = async (app, options) => {
-  const auth = agentAuthentication(options.agents);
-  app.addHook('onRequest', auth.onRequest);
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!auth.agentOf(request).supervisor) return reply.code(403).send({ error: 'Forbidden', message: 'Supervisors only' });
+  supervisorsOnly(app, options.agents);
+  app.addHook('preHandler', async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!options.callRecords) return reply.code(503).send({ error: 'Service Unavailable', message: 'No call records database is configured' });
   });
   const refusals = {
     400: errorSchema,
-    401: errorSchema.describe('Missing or invalid bearer token'),
-    403: errorSchema.describe('Not a supervisor'),
+    ...supervisorRefusals,
     503: errorSchema.describe('The call records database cannot be read now'),
   };
 
