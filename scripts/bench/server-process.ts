@@ -16,7 +16,7 @@ export interface ServerProcess {
 }
 
 /** Starts `dist/src/main.js` (built by `npm run bench`) against Redis under `prefix`; resolves once /readyz answers. */
-export async function startServer(redisUrl: string, prefix: string): Promise<ServerProcess> {
+export async function startServer(redisUrl: string, prefix: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
@@ -33,6 +33,7 @@ export async function startServer(redisUrl: string, prefix: string): Promise<Ser
       TWILIO_MODE: 'simulate',
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       LOG_LEVEL: 'silent',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
