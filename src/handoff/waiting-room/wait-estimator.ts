@@ -7,15 +7,16 @@ import type { HangUpSample, WaitSample } from './wait-samples';
  * now and what the queue has shown lately — not from the pace of recent answers, which counts
  * arrivals when agents idle between callers and a burst's spacing when answers come in a rush.
  *   agents      serving the queue now: available, and not first taking callers of a queue they
- *               prefer that has someone waiting (agents-on-duty.ts); each free, or busy for so long
- *   talk times  the queue's recent conversations (at least MIN_HANDLE_SAMPLES, else no number)
+ *               prefer that has someone waiting (queues-now.ts); each free, or busy for so long
+ *   talk times  the queue's recent conversations (at least `minHandleSamples`, else no number)
  *   hang-ups    per minute waited: live callers who hung up while waiting / minutes waited by
  *               them and by the live callers answered (open hours only), over the stretch both
  *               kept lists cover — patience is the callers', not the shift's; callers ahead who
  *               asked for a callback are off the line and never hang up
  * wait-replay.ts replays the next minutes `futures` times from these; the estimate for p is the
- * wait closest to p's replayed waits in relative terms (wait-guess.ts), and never less than the
- * estimate for p − 1. No agent serving the queue, or too few talk times: no number.
+ * wait with the least expected error over p's replayed waits — relative error, and being told too
+ * little (wait-guess.ts) — and never less than the estimate for p − 1. No agent serving the
+ * queue, or too few talk times: no number.
  * Pure: no clock of its own — the caller brings the figures and the agents as they are now.
  */
 export interface WaitModelConfig {
@@ -32,7 +33,7 @@ export interface WaitModelConfig {
   /** Places replayed one by one; beyond, the wait grows in proportion to the place. */
   maxPlaces: number;
   seed: number;
-  /** wait-guess.ts: 0 announces the relative-error best guess; more pads it against being late. */
+  /** wait-guess.ts: the error counted for a caller left waiting more than a minute beyond what was said; 0: relative error only. */
   lateWeight: number;
 }
 
@@ -44,7 +45,7 @@ export const DEFAULT_WAIT_MODEL: WaitModelConfig = {
   futures: 400,
   maxPlaces: 200,
   seed: 0x5eed,
-  lateWeight: 0,
+  lateWeight: 0.5,
 };
 
 /** An agent serving the queue now. */
