@@ -44,6 +44,7 @@ import { spokenWait } from '../../src/handoff/waiting-room/wait-announcement';
 import { DEFAULT_WAIT_MODEL, type AgentNow, type WaitModelConfig } from '../../src/handoff/waiting-room/wait-estimator';
 import { openAt, WaitSampleLog } from '../../src/handoff/waiting-room/wait-samples';
 import { WaitAnnouncer } from '../../src/handoff/waiting-room/wait-announcer';
+import { seededRandom } from '../../src/handoff/waiting-room/wait-replay';
 import { percentile, round } from './figures';
 import { machineInfo } from './machine-info';
 import { goalsOf, printReport, summarise, type Day, type Figures } from './wait-accuracy-report';
@@ -61,21 +62,9 @@ const argument = (name: string) => (args.includes(name) ? args[args.indexOf(name
 const SEEDS = (argument('--seeds') ?? argument('--seed') ?? '20260310').split(',').map(Number);
 const JSON_OUT = args.includes('--json');
 
-/** mulberry32: small, fast, seeded; the same seed gives the same day. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** The day's draws, from one seed. */
+/** The day's draws, from one seed: the same seed gives the same day. */
 function draws(seed: number) {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return {
     random,

@@ -29,8 +29,8 @@ export interface ReplayInput {
   seed: number;
 }
 
-/** mulberry32: small, fast and seeded. */
-function generator(seed: number): () => number {
+/** mulberry32: small, fast and seeded; numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -98,11 +98,11 @@ class FreeMoments {
  */
 export function replayWaits(input: ReplayInput): Float64Array {
   const { agents, talksMs, betweenCallsMs, hangUpsPerMs, onLine, places, futures } = input;
-  const seeds = generator(input.seed);
+  const seeds = seededRandom(input.seed);
   const waits = new Float64Array(places * futures);
   for (let future = 0; future < futures; future += 1) {
     // Each future draws from its own stream: replaying more places changes none of the first ones.
-    const random = generator(Math.floor(seeds() * 2 ** 32));
+    const random = seededRandom(Math.floor(seeds() * 2 ** 32));
     const talk = () => talksMs[Math.floor(random() * talksMs.length)]!;
     const patience = () => (hangUpsPerMs > 0 ? -Math.log(1 - random()) / hangUpsPerMs : Infinity);
     const free = new FreeMoments();
