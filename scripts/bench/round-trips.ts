@@ -31,7 +31,7 @@ export async function measureRoundTrips(redisUrl: string, prefix: string, databa
   const proxiedUrl = new URL(redisUrl);
   proxiedUrl.hostname = '127.0.0.1';
   proxiedUrl.port = String(proxyPort);
-  const server = await startServer(proxiedUrl.toString(), prefix, databaseUrl);
+  const server = await startServer(proxiedUrl.toString(), prefix, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const poster = createHttpPoster({ maxSockets: 1 });
   try {
     const call = new BenchCall(server.baseUrl);

@@ -18,11 +18,11 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `dist/src/main.js` (built by `npm run bench`) against Redis under `prefix`, its call
- * records in PostgreSQL at `databaseUrl` (or an embedded database in a temporary folder of its
- * own); resolves once /readyz answers.
+ * Starts `dist/src/main.js` (built by `npm run bench`) against Redis under `prefix`, with `env` on
+ * top; its call records in PostgreSQL when `env` names a DATABASE_URL, else in an embedded database
+ * in a temporary folder of its own. Resolves once /readyz answers.
  */
-export async function startServer(redisUrl: string, prefix: string, databaseUrl?: string): Promise<ServerProcess> {
+export async function startServer(redisUrl: string, prefix: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
@@ -39,7 +39,8 @@ export async function startServer(redisUrl: string, prefix: string, databaseUrl?
       TWILIO_MODE: 'simulate',
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       LOG_LEVEL: 'silent',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-')) }),
+      ...(env['DATABASE_URL'] ? {} : { DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-')) }),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -44,7 +44,7 @@ export async function runWebhookBench(
     const machine = await machineInfo(redis);
     log(`webhook bench — ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, redis ${machine.redis}, load average ${machine.loadAverageAtStart}`);
     if (machine.loadAverageAtStart > 0.5) log(`warning: the machine is busy (load average ${machine.loadAverageAtStart} on ${machine.cores} cores): figures will be worse than on a quiet machine`);
-    server = await startServer(redisUrl, prefix, databaseUrl);
+    server = await startServer(redisUrl, prefix, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
     await sanityCall(server.baseUrl);
     log(
       `server: dist/src/main.js in its own process (pid ${server.child.pid}), Redis store, call records ${databaseUrl ? 'in PostgreSQL' : 'embedded'} ` +

@@ -99,7 +99,7 @@ export class AgentDirectory {
 }
 
 /** The queues an agent takes callers from, highest tier first (SPEC §5 `POST /agent/claims`). */
-export function claimOrder(agent: Agent): Tier[] {
+export function claimOrder(agent: Pick<Agent, 'tiers'>): Tier[] {
   return [...TIERS].reverse().filter((tier) => agent.tiers.includes(tier));
 }
 

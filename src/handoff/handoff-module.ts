@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Tier } from '../../flows/vocabulary';
 import type { AgentDirectory } from '../agents/agent-directory';
 import type { Clock } from '../clock';
+import type { Tier } from '../../flows/vocabulary';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
 import type { SmsSender } from '../sms/sms-gate';
@@ -29,9 +29,11 @@ import { HandoffRecords } from './record/handoff-records';
 import type { HandoffRules } from './record/handoff-rules';
 import { Survey } from './survey/survey';
 import { AnnouncementMemory, keyValueAnnouncementStore } from './waiting-room/announcement-memory';
+import { readQueuesNow } from './waiting-room/queues-now';
 import { StoredWaitSamples } from './waiting-room/stored-wait-samples';
 import type { QuietHoursSource } from './waiting-room/quiet-hours-hint';
-import { countAgentsServing, WaitAnnouncer } from './waiting-room/wait-announcer';
+import { WaitAnnouncer } from './waiting-room/wait-announcer';
+import { DEFAULT_WAIT_MODEL } from './waiting-room/wait-estimator';
 import { openAt } from './waiting-room/wait-samples';
 import { WaitingRoom } from './waiting-room/waiting-room';
 
@@ -101,16 +103,17 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
   });
   const open = openAt(config.businessHours, config.businessTimeZone);
   const samples = new StoredWaitSamples(records, open);
+  const memory = new AnnouncementMemory(keyValueAnnouncementStore(store.values));
   const announcer = new WaitAnnouncer({
     samples,
-    agentsServing: (queue) => agentsServing(queue, deps.agents, store, records),
-    memory: new AnnouncementMemory(keyValueAnnouncementStore(store.values)),
-    open,
+    memory,
+    queuesNow: (now) => readQueuesNow(deps.agents.list(), store.availability, records, now, DEFAULT_WAIT_MODEL.maxPlaces),
     ...(deps.quietHours ? { quietHours: deps.quietHours } : {}),
   });
   const waitingRoom = new WaitingRoom({
     records,
     announcer,
+    memory,
     samples,
     legs,
     events,
@@ -162,10 +165,3 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
 }
 
 export type HandoffModule = ReturnType<typeof createHandoffModule>;
-
-/** Agents serving `queue` now: available, or busy with a call (wait-announcer.ts). */
-async function agentsServing(queue: Tier, agents: AgentDirectory, store: HandoffStores, records: HandoffRecords): Promise<number> {
-  const all = agents.list();
-  const [available, busy] = await Promise.all([store.availability.listAvailable(), records.holding(all.map((agent) => agent.id))]);
-  return countAgentsServing(queue, all, available, busy);
-}

@@ -2,8 +2,8 @@ import type { Tier } from '../../../flows/vocabulary';
 import type { ApplyOutcome, ClaimAnswer, ClaimBatch, ClaimOutcome, IndexName, Plan } from './handoff-plan';
 import { decodeRecord, type HandoffRecord, type HandoffState, type StoredRecord } from './handoff-record';
 
-/** The waiting room's figures: waits of answered live callers, other answers (callbacks), talk times. */
-export type FigureKind = 'waits' | 'answers' | 'handles';
+/** The waiting room's figures: waits of answered live callers, live callers' hang-ups while waiting, talk times. */
+export type FigureKind = 'waits' | 'hangUps' | 'handles';
 export const FIGURES_KEPT = 200;
 
 /** A record changed state (published on every applied step, to every instance). */

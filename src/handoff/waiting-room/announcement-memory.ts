@@ -135,16 +135,19 @@ export function keyValueAnnouncementStore(values: Pick<KeyValueStore, 'get' | 's
   };
 }
 
+/** Per caller, what they were last told; reading and storing are apart so a request can read it with its other reads. */
 export class AnnouncementMemory {
   constructor(
     private readonly store: AnnouncementStore,
     private readonly ttlMs = DEFAULT_ANNOUNCEMENT_TTL_MS,
   ) {}
 
-  /** Decides what this caller hears now and remembers it. */
-  async announce(callSid: string, seen: WaitObservation): Promise<Decision> {
-    const decision = decideAnnouncement(await this.store.get(callSid), seen);
-    await this.store.set(callSid, decision.record, this.ttlMs);
-    return decision;
+  recall(callSid: string): Promise<AnnouncementRecord | null> {
+    return this.store.get(callSid);
+  }
+
+  /** Store every decision's record, even unchanged: it refreshes the TTL. */
+  remember(callSid: string, record: AnnouncementRecord): Promise<void> {
+    return this.store.set(callSid, record, this.ttlMs);
   }
 }

@@ -1,16 +1,16 @@
 import type { Tier } from '../../../flows/vocabulary';
 import type { HandoffRecords } from '../record/handoff-records';
-import type { WaitSampleSource } from './wait-announcer';
 import {
-  DEFAULT_WINDOW_MS,
   decodeSample,
   encodeSample,
-  inWindow,
-  recentWaitSamples,
+  hangUpOf,
   sampleOf,
   type AnsweredCall,
   type HandleSample,
+  type HangUpSample,
   type OpenAt,
+  type QueueFigures,
+  type WaitSampleSource,
 } from './wait-samples';
 
 /**
@@ -20,19 +20,20 @@ import {
  */
 export class StoredWaitSamples implements WaitSampleSource {
   constructor(
-    private readonly records: HandoffRecords,
+    private readonly records: Pick<HandoffRecords, 'pushFigure' | 'figures'>,
     private readonly open: OpenAt,
-    private readonly windowMs = DEFAULT_WINDOW_MS,
   ) {}
 
   /** Once per caller an agent answered. */
   async recordAnswer(call: AnsweredCall): Promise<void> {
     const sample = sampleOf(call, this.open);
-    if (sample) return this.records.pushFigure('waits', call.queue, encodeSample(sample));
-    // A callback answered in open hours moved the line on without being a live wait.
-    if (call.callbackRequested && this.open(new Date(call.answeredAt))) {
-      await this.records.pushFigure('answers', call.queue, String(Math.round(call.answeredAt)));
-    }
+    if (sample) await this.records.pushFigure('waits', call.queue, encodeSample(sample));
+  }
+
+  /** Once per live caller who hung up while waiting. */
+  async recordHangUp(hangUp: HangUpSample): Promise<void> {
+    const sample = hangUpOf(hangUp, this.open);
+    if (sample) await this.records.pushFigure('hangUps', hangUp.queue, encodeSample({ queue: sample.queue, answeredAt: sample.hungUpAt, waitedMs: sample.waitedMs }));
   }
 
   /** Once per finished conversation. */
@@ -41,17 +42,18 @@ export class StoredWaitSamples implements WaitSampleSource {
     await this.records.pushFigure('handles', sample.queue, String(Math.round(sample.handleMs)));
   }
 
-  async recent(queue: Tier, now: number) {
-    const samples = (await this.records.figures('waits', queue)).flatMap((text) => decodeSample(queue, text) ?? []);
-    return recentWaitSamples(samples, queue, now, this.windowMs);
-  }
-
-  async otherAnswers(queue: Tier, now: number): Promise<number[]> {
-    const answers = (await this.records.figures('answers', queue)).map((text) => ({ queue, answeredAt: Number(text) }));
-    return inWindow(answers, queue, now, this.windowMs, (answer) => answer.answeredAt).map((answer) => answer.answeredAt);
-  }
-
-  async handleTimesMs(queue: Tier): Promise<number[]> {
-    return (await this.records.figures('handles', queue)).map(Number).filter((ms) => Number.isFinite(ms) && ms > 0);
+  /** The three lists of a queue, asked together (one round trip). */
+  async figures(queue: Tier): Promise<QueueFigures> {
+    const [waits, hangUps, handles] = await Promise.all([
+      this.records.figures('waits', queue),
+      this.records.figures('hangUps', queue),
+      this.records.figures('handles', queue),
+    ]);
+    const decode = (texts: string[]) => texts.flatMap((text) => decodeSample(queue, text) ?? []);
+    return {
+      samples: decode(waits),
+      hangUps: decode(hangUps).map((s) => ({ queue, hungUpAt: s.answeredAt, waitedMs: s.waitedMs })),
+      handleTimesMs: handles.map(Number).filter((ms) => Number.isFinite(ms) && ms > 0),
+    };
   }
 }

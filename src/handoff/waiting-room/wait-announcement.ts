@@ -49,17 +49,21 @@ export interface Announcement {
   grown: boolean;
 }
 
-/** The keys one announcement says, in order. */
-export function announcementSpeech(announcement: Announcement, longWaitMinutes = LONG_WAIT_MINUTES): Speech[] {
+/**
+ * The keys one announcement says, in order. `advice` is the place for one more sentence about
+ * the wait (say, the hours when waits are shortest): after the estimate, before the callback
+ * offer; none yet.
+ */
+export function announcementSpeech(announcement: Announcement, advice: Speech[] = [], longWaitMinutes = LONG_WAIT_MINUTES): Speech[] {
   if (announcement.position === null) {
     // Moved back: no higher number, no worse estimate; thanks, still in line, and the way out.
-    return [{ key: 'queue.wait.stillInLine' }, { key: 'queue.wait.callbackOffer' }];
+    return [{ key: 'queue.wait.stillInLine' }, ...advice, { key: 'queue.wait.callbackOffer' }];
   }
   const spoken = spokenWait(announcement.estimateMs, longWaitMinutes);
   const position: Speech = { key: 'queue.wait.position', vars: { position: announcement.position } };
   const grown: Speech[] = announcement.grown ? [{ key: 'queue.wait.grown' }] : [];
   if (spoken.kind === 'moreThan') {
-    return [{ key: 'queue.wait.callbackFirst' }, position, ...grown, spokenWaitSpeech(spoken)];
+    return [{ key: 'queue.wait.callbackFirst' }, position, ...grown, spokenWaitSpeech(spoken), ...advice];
   }
-  return [position, ...grown, spokenWaitSpeech(spoken), { key: 'queue.wait.callbackOffer' }];
+  return [position, ...grown, spokenWaitSpeech(spoken), ...advice, { key: 'queue.wait.callbackOffer' }];
 }

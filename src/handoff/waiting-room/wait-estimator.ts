@@ -1,144 +1,147 @@
-import { DEFAULT_WINDOW_MS, type WaitSample } from './wait-samples';
+import { bestGuess } from './wait-guess';
+import { replayWaits } from './wait-replay';
+import type { HangUpSample, WaitSample } from './wait-samples';
 
 /**
- * Estimated wait for position p of a queue (SPEC §4, issue 12). Replaces the previous model (kept in
- * scripts/bench/previous-wait-model.ts for the accuracy bench), whose "min(mean wait, spacing of the last 50 answers)" took a burst's spacing for the queue's
- * pace and counted overnight callbacks as waits.
- *
- * A queue moves one place per answer, so what is left for the caller at position p is p answers:
- *   observed  = answers in the window / minutes the window was open           (answers per minute)
- *                 window = the last 30 min, or since the queue opened if that is later
- *                 (at least MIN_SPAN so three answers in the first seconds are not a pace)
- *   handle    = median talk time of the last conversations, never below HANDLE_FLOOR;
- *                 the configured default while there are too few of them
- *   capacity  = agents serving the queue now (available or busy) / handle     (answers per minute)
- *   pace      = min(observed, capacity)        with ≥ MIN_SAMPLES answers in the window
- *             = capacity                       with fewer answers and agents known
- *             = none                           with fewer answers and agents unknown,
- *                                              or no agent serving the queue at all
- *   EWT(p)    = (p − ½) / pace     the p − 1 callers ahead, and on average half a spacing until the
- *                                  next agent is free (placeOffset; 1 gives the plain p / pace)
- * The capacity cap is why a burst (20 answers within 2 s after a 10-minute wait) cannot make the
- * queue look faster than its agents can go, and why the estimate grows at once when agents leave
- * (the window still remembers them). With few agents it is the handle time that decides: one agent
- * with a 5-minute median means 5 minutes a place. The observed rate wins when it is
- * slower: agents who also serve the other tier, long wrap-ups, claims that take a while. Only
- * samples that pass wait-samples.ts's rule feed it (live callers answered in business hours).
- * Pure: the clock is `now`, the caller brings the samples and the agent count.
+ * Estimated wait for position p of a queue (SPEC §4, issue 12), from the agents serving the queue
+ * now and what the queue has shown lately — not from the pace of recent answers, which counts
+ * arrivals when agents idle between callers and a burst's spacing when answers come in a rush.
+ *   agents      serving the queue now: available, and not first taking callers of a queue they
+ *               prefer that has someone waiting (queues-now.ts); each free, or busy for so long
+ *   talk times  the queue's recent conversations (at least `minHandleSamples`, else no number)
+ *   hang-ups    per minute waited: live callers who hung up while waiting / minutes waited by
+ *               them and by the live callers answered (open hours only), over the stretch both
+ *               kept lists cover — patience is the callers', not the shift's; callers ahead who
+ *               asked for a callback are off the line and never hang up
+ * wait-replay.ts replays the next minutes `futures` times from these; the estimate for p is the
+ * wait with the least expected error over p's replayed waits — relative error, and being told too
+ * little (wait-guess.ts) — and never less than the estimate for p − 1. No agent serving the
+ * queue, or too few talk times: no number.
+ * Pure: no clock of its own — the caller brings the figures and the agents as they are now.
  */
 export interface WaitModelConfig {
-  windowMs: number;
-  /** Fewer answers in the window than this are not a pace. */
-  minSamples: number;
-  /** The shortest stretch a pace is measured over, so the first minutes after opening are not noise. */
-  minSpanMs: number;
-  /** Median talk time used while fewer than `minHandleSamples` talk times are known. */
-  defaultHandleMs: number;
+  /** Fewer callers answered or hung up than this over the figures kept: nobody is assumed to hang up. */
+  minPatienceSamples: number;
+  /** Fewer talk times than this: the caller hears no number. */
   minHandleSamples: number;
-  /** The median never counts as shorter than this (a run of hang-ups is not a fast agent). */
+  /** A talk time counts as at least this (a dropped call is not a fast agent). */
   handleFloorMs: number;
-  /**
-   * Places before the caller's own turn comes, in spacings: EWT(p) = (p − 1 + placeOffset) / pace.
-   * 1 is the plain p / pace; 0.5 says the next free agent is on average half a spacing away.
-   */
-  placeOffset: number;
+  /** What an agent takes between two callers: wrap-up, taking the next caller, the ring. */
+  betweenCallsMs: number;
+  /** Futures replayed. */
+  futures: number;
+  /** Places replayed one by one; beyond, the wait grows in proportion to the place. */
+  maxPlaces: number;
+  seed: number;
+  /** wait-guess.ts: the error counted for a caller left waiting more than a minute beyond what was said; 0: relative error only. */
+  lateWeight: number;
 }
 
 export const DEFAULT_WAIT_MODEL: WaitModelConfig = {
-  windowMs: DEFAULT_WINDOW_MS,
-  minSamples: 3,
-  minSpanMs: 5 * 60_000,
-  defaultHandleMs: 5 * 60_000,
+  minPatienceSamples: 20,
   minHandleSamples: 5,
-  handleFloorMs: 60_000,
-  placeOffset: 0.5,
+  handleFloorMs: 30_000,
+  betweenCallsMs: 45_000,
+  futures: 400,
+  maxPlaces: 200,
+  seed: 0x5eed,
+  lateWeight: 0.5,
 };
 
+/** An agent serving the queue now. */
+export interface AgentNow {
+  /** Talked so far on the call they hold (0 while it rings); null when holding none (free, or wrapping up). */
+  busyForMs: number | null;
+}
+
 export interface WaitModelInput {
-  /** Samples of this queue that passed the rule; the estimator keeps those within the window. */
-  samples: readonly WaitSample[];
-  /**
-   * Epoch ms of the other answers that moved the queue on during open hours: callbacks dialled
-   * back (not wait samples, but each took the place at the head of the line). Counted in the pace.
-   */
-  otherAnswers?: readonly number[];
+  /** Agents serving the queue now; null when unknown. */
+  agents: readonly AgentNow[] | null;
   /** Recent talk times of this queue's conversations. */
   handleTimesMs: readonly number[];
-  /** Agents serving the queue now (available or busy); null when unknown. */
-  agentsServing: number | null;
-  now: number;
-  /**
-   * Epoch ms since which the queue has been open without a break (wait-samples.ts `openSince`);
-   * omitted: open for the whole window.
-   */
-  openSince?: number;
+  /** Waits of live callers answered (wait-samples.ts's rule), the newest kept. */
+  samples: readonly WaitSample[];
+  /** Live callers who hung up while waiting (the same rule), the newest kept. */
+  hangUps: readonly HangUpSample[];
+  /** Who waits, in order from place 1 (as far as known): true on the line, false a callback request. */
+  onLine: readonly boolean[];
 }
 
-export type PaceBasis = 'observed' | 'capped' | 'capacity';
+/** The fewest places replayed at once. */
+const MIN_REPLAYED = 16;
 
-export interface WaitModel {
-  /** Places per minute. */
-  pacePerMinute: number;
-  /** observed: the window's rate; capped: the window was faster than the agents could go; capacity: too few answers. */
-  basis: PaceBasis;
-  answersInWindow: number;
-  observedPerMinute: number | null;
-  capacityPerMinute: number | null;
-  handleMs: number;
+/**
+ * Hang-ups per ms waited, per caller, since both lists began (the longer list would otherwise
+ * count hang-ups whose answered neighbours were dropped); 0 with fewer than `minCallers` in it.
+ */
+export function hangUpRate(samples: readonly WaitSample[], hangUps: readonly HangUpSample[], minCallers: number): number {
+  const since = Math.max(Math.min(...samples.map((s) => s.answeredAt)), Math.min(...hangUps.map((h) => h.hungUpAt)));
+  const gaveUp = hangUps.filter((h) => h.hungUpAt >= since);
+  const answered = samples.filter((s) => s.answeredAt >= since);
+  if (gaveUp.length === 0 || gaveUp.length + answered.length < minCallers) return 0;
+  const waited = [...gaveUp.map((h) => h.waitedMs), ...answered.map((s) => s.waitedMs)].reduce((sum, ms) => sum + Math.max(0, ms), 0);
+  return waited > 0 ? gaveUp.length / waited : 0;
 }
 
-const MINUTE_MS = 60_000;
+/** A queue's model at one moment: the estimate of each place, computed once as far as asked. */
+export class WaitModel {
+  private estimates: number[] = [];
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+  constructor(
+    readonly agents: readonly AgentNow[],
+    /** Ascending, floored. */
+    readonly talksMs: readonly number[],
+    readonly hangUpsPerMs: number,
+    readonly onLine: readonly boolean[],
+    private readonly config: WaitModelConfig,
+  ) {}
 
-export function handleTimeMs(handleTimesMs: readonly number[], config: WaitModelConfig = DEFAULT_WAIT_MODEL): number {
-  const valid = handleTimesMs.filter((ms) => Number.isFinite(ms) && ms > 0);
-  const measured = valid.length >= config.minHandleSamples ? median(valid) : null;
-  return Math.max(config.handleFloorMs, measured ?? config.defaultHandleMs);
-}
-
-/** The queue's pace now, or null when the caller should hear no number. */
-export function waitModel(input: WaitModelInput, config: WaitModelConfig = DEFAULT_WAIT_MODEL): WaitModel | null {
-  const { now, agentsServing } = input;
-  if (agentsServing !== null && agentsServing <= 0) return null;
-  const windowStart = Math.max(now - config.windowMs, input.openSince ?? -Infinity);
-  const inside = (at: number) => at > windowStart && at <= now;
-  const answers =
-    input.samples.filter((s) => inside(s.answeredAt)).length + (input.otherAnswers ?? []).filter(inside).length;
-  const handleMs = handleTimeMs(input.handleTimesMs, config);
-  const capacity = agentsServing === null ? null : (agentsServing * MINUTE_MS) / handleMs;
-  const spanMs = Math.max(config.minSpanMs, now - windowStart);
-  const observed = answers >= config.minSamples ? (answers * MINUTE_MS) / spanMs : null;
-
-  let pace: number;
-  let basis: PaceBasis;
-  if (observed !== null && capacity !== null) {
-    basis = observed > capacity ? 'capped' : 'observed';
-    pace = Math.min(observed, capacity);
-  } else if (observed !== null) {
-    basis = 'observed';
-    pace = observed;
-  } else if (capacity !== null) {
-    basis = 'capacity';
-    pace = capacity;
-  } else {
-    return null;
+  /** Agents serving the queue (the announcement memory compares it between rounds). */
+  get agentsServing(): number {
+    return this.agents.length;
   }
-  return { pacePerMinute: pace, basis, answersInWindow: answers, observedPerMinute: observed, capacityPerMinute: capacity, handleMs };
+
+  /** EWT for 1-based `position`, in ms (rounded up). */
+  estimateMs(position: number): number {
+    const place = Math.max(1, Math.floor(position));
+    const replayed = Math.min(place, this.config.maxPlaces);
+    // Replayed at least twice as far as before, so callers asking place after place cost few replays.
+    if (this.estimates.length < replayed) this.replay(Math.min(this.config.maxPlaces, Math.max(replayed, 2 * this.estimates.length, MIN_REPLAYED)));
+    const estimate = this.estimates[replayed - 1]!;
+    return Math.ceil(place > replayed ? (estimate * place) / replayed : estimate);
+  }
+
+  private replay(places: number): void {
+    const { futures } = this.config;
+    const waits = replayWaits({
+      agents: this.agents.map((agent) => agent.busyForMs),
+      talksMs: this.talksMs,
+      betweenCallsMs: this.config.betweenCallsMs,
+      hangUpsPerMs: this.hangUpsPerMs,
+      onLine: this.onLine,
+      places,
+      futures,
+      seed: this.config.seed,
+    });
+    const estimates: number[] = [];
+    for (let place = 0; place < places; place += 1) {
+      const guess = bestGuess(waits.subarray(place * futures, (place + 1) * futures), this.config.lateWeight);
+      estimates.push(Math.max(guess, estimates[place - 1] ?? 0));
+    }
+    this.estimates = estimates;
+  }
 }
 
-/** EWT for 1-based `position` under `model`, in ms (rounded up). */
-export function waitForPosition(model: WaitModel, position: number, config: WaitModelConfig = DEFAULT_WAIT_MODEL): number {
-  return Math.ceil(((Math.max(1, position) - 1 + config.placeOffset) / model.pacePerMinute) * MINUTE_MS);
+/** The queue's model now, or null when the caller should hear no number. */
+export function waitModel(input: WaitModelInput, config: WaitModelConfig = DEFAULT_WAIT_MODEL): WaitModel | null {
+  if (input.agents === null || input.agents.length === 0) return null;
+  const talks = input.handleTimesMs.filter((ms) => Number.isFinite(ms) && ms > 0);
+  if (talks.length < config.minHandleSamples) return null;
+  const floored = talks.map((ms) => Math.max(ms, config.handleFloorMs)).sort((a, b) => a - b);
+  return new WaitModel(input.agents, floored, hangUpRate(input.samples, input.hangUps, config.minPatienceSamples), input.onLine, config);
 }
 
 /** The whole estimate in one call: null when the caller should hear no number. */
 export function estimateWaitMs(input: WaitModelInput, position: number, config: WaitModelConfig = DEFAULT_WAIT_MODEL): number | null {
-  const model = waitModel(input, config);
-  return model === null ? null : waitForPosition(model, position, config);
+  return waitModel(input, config)?.estimateMs(position) ?? null;
 }

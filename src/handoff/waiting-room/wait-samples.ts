@@ -1,21 +1,29 @@
 import type { Tier } from '../../../flows/vocabulary';
 import { DEFAULT_TIMEZONE, isOpen, type BusinessHours } from '../../hours/business-hours';
+import { FIGURES_KEPT } from '../record/handoff-store';
 
 /**
- * What the waiting room learns from: one sample per live caller who was answered by an agent
- * during business hours (issue 12, SPEC §4). A sample is the moment of the answer and what that
- * caller really waited in the queue. Only such calls say how fast the queue moves now:
+ * What the waiting room learns from (issue 12, SPEC §4): one sample per live caller who was
+ * answered by an agent during business hours — the moment of the answer and what that caller
+ * really waited — and one per live caller who hung up while waiting. Together they say how often
+ * callers give up per minute waited. Only such calls count:
  *   - a callback request is not a live wait (the caller was off the line, often overnight);
- *   - a wait that spanned closed hours measures the night, not the agents;
- *   - a sample older than the sliding window (default 30 min) is about another shift.
- * Talk times (handle samples) are kept apart: they give the median handle time, which bounds how
- * fast the agents serving a queue can possibly go (see wait-estimator.ts).
+ *   - a wait that spanned closed hours measures the night, not the queue.
+ * The newest FIGURES_KEPT of each kind are kept. Talk times (handle samples) are kept apart: they
+ * say how long an agent is taken by a caller (see wait-estimator.ts).
  */
 export interface WaitSample {
   queue: Tier;
   /** Epoch ms when the agent answered. */
   answeredAt: number;
   /** What the caller waited in this queue before the answer. */
+  waitedMs: number;
+}
+
+/** A live caller who hung up while waiting, and after how long. */
+export interface HangUpSample {
+  queue: Tier;
+  hungUpAt: number;
   waitedMs: number;
 }
 
@@ -28,6 +36,21 @@ export interface HandleSample {
   handleMs: number;
 }
 
+/** A queue's recent figures, as the estimate reads them. */
+export interface QueueFigures {
+  /** Waits of live callers answered, the newest kept. */
+  samples: WaitSample[];
+  /** Live callers' hang-ups while waiting, the newest kept. */
+  hangUps: HangUpSample[];
+  /** Recent talk times of the queue's conversations. */
+  handleTimesMs: number[];
+}
+
+/** Where the figures come from: the hand-off records (stored-wait-samples.ts) or a log in memory. */
+export interface WaitSampleSource {
+  figures(queue: Tier): QueueFigures | Promise<QueueFigures>;
+}
+
 /** An answered call as the hand-off knows it, before the rule decides whether it counts. */
 export interface AnsweredCall {
   queue: Tier;
@@ -37,7 +60,6 @@ export interface AnsweredCall {
   callbackRequested: boolean;
 }
 
-export const DEFAULT_WINDOW_MS = 30 * 60_000;
 const MINUTE_MS = 60_000;
 /** A wait longer than this is not a live wait whatever the flags say (a lost hang-up, a bug). */
 export const MAX_SAMPLE_WAIT_MS = 4 * 60 * MINUTE_MS;
@@ -77,93 +99,59 @@ export function sampleOf(call: AnsweredCall, open: OpenAt): WaitSample | null {
   return { queue: call.queue, answeredAt: call.answeredAt, waitedMs: Math.round(call.waitedMs) };
 }
 
-/** Samples of `queue` answered within (now − windowMs, now]; the rest is dropped. */
-export function inWindow<T extends { queue: Tier }>(
-  samples: readonly T[],
-  queue: Tier,
-  now: number,
-  windowMs: number,
-  at: (sample: T) => number,
-): T[] {
-  return samples.filter((sample) => sample.queue === queue && at(sample) > now - windowMs && at(sample) <= now);
-}
-
-export function recentWaitSamples(samples: readonly WaitSample[], queue: Tier, now: number, windowMs = DEFAULT_WINDOW_MS): WaitSample[] {
-  return inWindow(samples, queue, now, windowMs, (sample) => sample.answeredAt);
+/** The sample of a live caller's hang-up while waiting, or null when the same rule leaves it out. */
+export function hangUpOf(hangUp: HangUpSample, open: OpenAt): HangUpSample | null {
+  const asAnswered = { queue: hangUp.queue, answeredAt: hangUp.hungUpAt, waitedMs: hangUp.waitedMs, callbackRequested: false };
+  if (!countsAsSample(asAnswered, open)) return null;
+  return { queue: hangUp.queue, hungUpAt: hangUp.hungUpAt, waitedMs: Math.round(hangUp.waitedMs) };
 }
 
 /**
- * Since when the queue has been open without a break, looking back at most `windowMs`: the pace
- * of the first minutes of the morning is answers since opening, not answers per 30 minutes.
- * Returns `now − windowMs` when the whole window was open.
+ * An in-process log of samples, the newest `kept` of each kind per queue, for tests and the bench.
+ * The app keeps them with the hand-off records (stored-wait-samples.ts), in the list format below.
  */
-export function openSince(now: number, open: OpenAt, windowMs = DEFAULT_WINDOW_MS): number {
-  const earliest = now - windowMs;
-  for (let at = Math.floor(now / MINUTE_MS) * MINUTE_MS; at > earliest; at -= MINUTE_MS) {
-    if (!open(new Date(at))) return Math.min(now, at + MINUTE_MS);
-  }
-  return earliest;
-}
-
-/**
- * An in-process log of samples, newest kept, for the embedded store, tests and the bench. The
- * Redis-backed queue keeps its own list (see encodeSample / decodeSample).
- */
-export class WaitSampleLog {
-  private waits: WaitSample[] = [];
-  private handles: HandleSample[] = [];
-  /** Answers that moved the queue on in open hours without being samples (callbacks). */
-  private others: Array<{ queue: Tier; answeredAt: number }> = [];
+export class WaitSampleLog implements WaitSampleSource {
+  private readonly waits: WaitSample[] = [];
+  private readonly hangUps: HangUpSample[] = [];
+  private readonly handles: HandleSample[] = [];
 
   constructor(
     private readonly open: OpenAt,
-    private readonly windowMs = DEFAULT_WINDOW_MS,
-    /** Talk times kept per queue: the median of the last ones, whatever their age. */
-    private readonly handlesKept = 100,
+    private readonly kept = FIGURES_KEPT,
   ) {}
 
   /** Call once per caller an agent answered; returns whether it counted. */
   recordAnswer(call: AnsweredCall): boolean {
     const sample = sampleOf(call, this.open);
-    if (!sample) {
-      if (call.callbackRequested && Number.isFinite(call.answeredAt) && this.open(new Date(call.answeredAt))) {
-        this.others.push({ queue: call.queue, answeredAt: call.answeredAt });
-      }
-      return false;
-    }
-    this.waits.push(sample);
-    return true;
+    if (sample) this.keep(this.waits, sample);
+    return sample !== null;
+  }
+
+  /** Call once per live caller who hung up while waiting; returns whether it counted. */
+  recordHangUp(hangUp: HangUpSample): boolean {
+    const sample = hangUpOf(hangUp, this.open);
+    if (sample) this.keep(this.hangUps, sample);
+    return sample !== null;
   }
 
   /** Call once per finished conversation (callbacks too: an agent's talk time is the same work). */
   recordHandle(sample: HandleSample): void {
-    if (!Number.isFinite(sample.handleMs) || sample.handleMs <= 0) return;
-    this.handles.push(sample);
-    const ofQueue = this.handles.filter((h) => h.queue === sample.queue);
-    if (ofQueue.length > this.handlesKept) {
-      const drop = ofQueue[0];
-      this.handles = this.handles.filter((h) => h !== drop);
-    }
+    if (Number.isFinite(sample.handleMs) && sample.handleMs > 0) this.keep(this.handles, sample);
   }
 
-  /** Drops samples that left the window, and returns this queue's recent ones. */
-  recent(queue: Tier, now: number): WaitSample[] {
-    this.waits = this.waits.filter((sample) => sample.answeredAt > now - this.windowMs);
-    return recentWaitSamples(this.waits, queue, now, this.windowMs);
+  figures(queue: Tier): QueueFigures {
+    const of = <T extends { queue: Tier }>(list: T[]) => list.filter((item) => item.queue === queue);
+    return { samples: of(this.waits), hangUps: of(this.hangUps), handleTimesMs: of(this.handles).map((h) => h.handleMs) };
   }
 
-  /** Epoch ms of this queue's callbacks answered in open hours within the window (they moved the line). */
-  otherAnswers(queue: Tier, now: number): number[] {
-    this.others = this.others.filter((answer) => answer.answeredAt > now - this.windowMs);
-    return inWindow(this.others, queue, now, this.windowMs, (answer) => answer.answeredAt).map((answer) => answer.answeredAt);
-  }
-
-  handleTimesMs(queue: Tier): number[] {
-    return this.handles.filter((h) => h.queue === queue).map((h) => h.handleMs);
+  private keep<T extends { queue: Tier }>(list: T[], item: T): void {
+    list.push(item);
+    const ofQueue = list.filter((other) => other.queue === item.queue);
+    if (ofQueue.length > this.kept) list.splice(list.indexOf(ofQueue[0]!), 1);
   }
 }
 
-/** `answeredAt:waitedMs`, the format of the queue's Redis list of waits. */
+/** `answeredAt:waitedMs`, the format of the queue's Redis lists of waits and of hang-ups. */
 export function encodeSample(sample: WaitSample): string {
   return `${Math.round(sample.answeredAt)}:${Math.round(sample.waitedMs)}`;
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Language } from '../../../flows/vocabulary';
+import { TIERS, type Language } from '../../../flows/vocabulary';
 import type { Clock } from '../../clock';
 import { endOfNextBusinessDay, type BusinessHours } from '../../hours/business-hours';
 import { answer, type Answer, type Speech } from '../../twilio/answer';
@@ -7,12 +8,15 @@ import type { CallLegs } from '../call-legs';
 import type { HandoffEvents } from '../handoff-events';
 import type { HandoffRecord } from '../record/handoff-record';
 import type { HandoffRecords } from '../record/handoff-records';
+import { heartbeat } from '../record/transitions/waiting-transitions';
+import type { AnnouncementMemory } from './announcement-memory';
 import type { StoredWaitSamples } from './stored-wait-samples';
 import type { WaitAnnouncer } from './wait-announcer';
 
 export interface WaitingRoomDeps {
   records: HandoffRecords;
   announcer: WaitAnnouncer;
+  memory: AnnouncementMemory;
   samples: StoredWaitSamples;
   legs: CallLegs;
   events: HandoffEvents;
@@ -36,19 +40,44 @@ const CALLBACK_OFFERS = new Set(['queue.wait.callbackOffer', 'queue.wait.callbac
 export class WaitingRoom {
   constructor(private readonly deps: WaitingRoomDeps) {}
 
-  /** `<Enqueue waitUrl>`. */
+  /** `<Enqueue waitUrl>`. A callback leg (rare here) is known by the queued call's CallSid. */
   async wait(callSid: string): Promise<Answer> {
-    const { records } = this.deps;
-    const { queuedCallSid } = await this.deps.legs.origin(callSid);
-    const beat = await records.heartbeat(queuedCallSid);
-    const record = beat.kind === 'done' ? beat.record : await records.get(queuedCallSid);
+    const answered = await this.waitAs(callSid);
+    if (answered) return answered;
+    const { queuedCallSid, isCallback } = await this.deps.legs.origin(callSid);
+    return (isCallback && (await this.waitAs(queuedCallSid))) || answer(this.deps.defaultLanguage, [], { kind: 'leave' });
+  }
+
+  /**
+   * One round of the waiting room for the call queued as `callSid`; null when there is no such
+   * record. Everything that does not depend on the record is read together with it, in one round
+   * trip: the record (and the heartbeat), what the caller was told last time, their place in each
+   * queue, and the queues' figures (read at most once a second on this instance). Then the
+   * heartbeat is applied and what the caller hears is remembered: three round trips in all.
+   */
+  private async waitAs(callSid: string): Promise<Answer | null> {
+    const { records, announcer, memory } = this.deps;
+    const now = this.deps.clock.now();
+    let read: HandoffRecord | null = null;
+    const [beat, previous, places, models] = await Promise.all([
+      records.run(callSid, (stored) => {
+        read = stored.record;
+        return heartbeat(stored, now, randomUUID());
+      }),
+      memory.recall(callSid),
+      Promise.all(TIERS.map((queue) => records.position({ queue, callSid }))),
+      announcer.models(now),
+    ]);
+    if (beat.kind === 'refused' && beat.refused === 'not-found') return null;
+    const record: HandoffRecord | null = beat.kind === 'done' ? beat.record : read;
     // Our records no longer hold the caller in a queue: leave Twilio's room too; its action decides what next.
     if (!record || (record.state !== 'waiting' && record.state !== 'callback-waiting' && record.state !== 'offered')) {
       return answer(record?.language ?? this.deps.defaultLanguage, [], { kind: 'leave' });
     }
-    const place = record.state === 'offered' ? null : await records.position(record);
+    const place = record.state === 'offered' ? null : places[TIERS.indexOf(record.queue)];
     if (!place) return answer(record.language, [{ key: 'queue.connectingSoon' }], { kind: 'hold' });
-    const heard = await this.deps.announcer.announce(record.callSid, { queue: record.queue, position: place.position }, this.deps.clock.now());
+    const heard = announcer.hear(previous, { queue: record.queue, position: place.position }, models.get(record.queue)!, now);
+    await memory.remember(callSid, heard.decision.record);
     const offer = record.dialable && record.state === 'waiting';
     const speech = offer ? heard.speech : heard.speech.filter((item) => !CALLBACK_OFFERS.has(item.key));
     // The announcement is a Gather only when 1 means something.
@@ -108,12 +137,11 @@ export class WaitingRoom {
     const result = await this.deps.records.callerHungUp(queuedCallSid);
     if (result.kind === 'done') await this.conversationEnded(result.before, result.record);
     if (result.kind === 'done' && result.before.state === 'waiting') {
-      this.deps.events.onAbandoned({
-        callSid: queuedCallSid,
-        queue: result.before.queue,
-        position: null,
-        waitedMs: Math.max(0, this.deps.clock.now() - result.before.waitingSince),
-      });
+      const now = this.deps.clock.now();
+      const waitedMs = Math.max(0, now - result.before.waitingSince);
+      // A live caller who gave up: a figure of how patient callers are (wait-samples.ts decides whether it counts).
+      await this.deps.samples.recordHangUp({ queue: result.before.queue, hungUpAt: now, waitedMs });
+      this.deps.events.onAbandoned({ callSid: queuedCallSid, queue: result.before.queue, position: null, waitedMs });
     }
   }
 }

@@ -106,17 +106,23 @@ describe('never worse without a word', () => {
 describe('the memory on the app KeyValueStore', () => {
   let now = T0;
   const clock = { now: () => now };
+  /** One round as the waiting room runs it: recall, decide, remember. */
+  const announce = async (memory: AnnouncementMemory, callSid: string, observation: WaitObservation) => {
+    const decision = decideAnnouncement(await memory.recall(callSid), observation);
+    await memory.remember(callSid, decision.record);
+    return decision;
+  };
 
   it('remembers per caller, and forgets after the TTL (embedded store)', async () => {
     const values = new MemoryKeyValueStore(clock);
     const memory = new AnnouncementMemory(keyValueAnnouncementStore(values), 10 * MIN);
-    expect((await memory.announce('CA-1', seen())).rule).toBe('first');
-    expect((await memory.announce('CA-2', seen({ position: 9 }))).rule).toBe('first');
+    expect((await announce(memory, 'CA-1', seen())).rule).toBe('first');
+    expect((await announce(memory, 'CA-2', seen({ position: 9 }))).rule).toBe('first');
     now += MIN;
-    expect((await memory.announce('CA-1', seen({ position: 7, now }))).rule).toBe('moved-back');
+    expect((await announce(memory, 'CA-1', seen({ position: 7, now }))).rule).toBe('moved-back');
     expect(await values.get('waiting:announced:CA-1')).toContain('"position":5');
     now += 11 * MIN;
-    expect((await memory.announce('CA-1', seen({ position: 7, now }))).rule).toBe('first');
+    expect((await announce(memory, 'CA-1', seen({ position: 7, now }))).rule).toBe('first');
   });
 
   describe('on Redis', () => {
@@ -133,8 +139,8 @@ describe('the memory on the app KeyValueStore', () => {
 
     it('round-trips the record with its TTL', async () => {
       const memory = new AnnouncementMemory(keyValueAnnouncementStore(new RedisKeyValueStore(redis, redisKeys(prefix))), 10 * MIN);
-      await memory.announce('CA-r', seen());
-      const decision = await memory.announce('CA-r', seen({ estimateMs: 30 * MIN, now: T0 + MIN }));
+      await announce(memory, 'CA-r', seen());
+      const decision = await announce(memory, 'CA-r', seen({ estimateMs: 30 * MIN, now: T0 + MIN }));
       expect(decision.announcement).toEqual({ position: 5, estimateMs: 11 * MIN, grown: false });
       const ttl = await redis.pttl(`${prefix}kv:waiting:announced:CA-r`);
       expect(ttl).toBeGreaterThan(9 * MIN);

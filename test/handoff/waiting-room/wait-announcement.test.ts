@@ -62,6 +62,22 @@ describe('saying the estimate as a person would', () => {
     expect(say('zh-CN', speech)).toContain('等待时间有所延长');
   });
 
+  it('one more sentence (advice, none yet) goes after the estimate and before the callback offer', () => {
+    const advice = [{ key: 'queue.wait.lessThanMinute' }];
+    expect(announcementSpeech({ position: 3, estimateMs: 5 * MIN, grown: false }, advice).map((s) => s.key)).toEqual([
+      'queue.wait.position',
+      'queue.wait.aboutMinutes',
+      'queue.wait.lessThanMinute',
+      'queue.wait.callbackOffer',
+    ]);
+    expect(announcementSpeech({ position: 42, estimateMs: 45 * MIN, grown: false }, advice).map((s) => s.key).at(-1)).toBe('queue.wait.lessThanMinute');
+    expect(announcementSpeech({ position: null, estimateMs: null, grown: false }, advice).map((s) => s.key)).toEqual([
+      'queue.wait.stillInLine',
+      'queue.wait.lessThanMinute',
+      'queue.wait.callbackOffer',
+    ]);
+  });
+
   it('no number: position, as soon as possible, callback offer', () => {
     const speech = announcementSpeech({ position: 1, estimateMs: null, grown: false });
     expect(speech.map((s) => s.key)).toEqual(['queue.wait.position', 'queue.wait.asSoonAsPossible', 'queue.wait.callbackOffer']);

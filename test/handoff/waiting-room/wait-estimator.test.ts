@@ -1,171 +1,156 @@
 import fc from 'fast-check';
-import { parseBusinessHours } from '../../../src/hours/business-hours';
-import { DEFAULT_WAIT_MODEL, estimateWaitMs, handleTimeMs, median, waitForPosition, waitModel, type WaitModelInput } from '../../../src/handoff/waiting-room/wait-estimator';
-import { openAt, openSince, WaitSampleLog, type WaitSample } from '../../../src/handoff/waiting-room/wait-samples';
+import { DEFAULT_WAIT_MODEL, estimateWaitMs, hangUpRate, waitModel, type AgentNow, type WaitModelInput } from '../../../src/handoff/waiting-room/wait-estimator';
+import type { HangUpSample, WaitSample } from '../../../src/handoff/waiting-room/wait-samples';
 
-const MIN = 60_000;
-const at = (clock: string, day = 10) => Date.parse(`2026-03-${String(day).padStart(2, '0')}T${clock}:00+08:00`);
-const open = openAt(parseBusinessHours('mon-sun 09:00-21:00'), 'Asia/Shanghai');
+const SEC = 1000;
+const MIN = 60 * SEC;
+const T = Date.parse('2026-03-10T11:00:00+08:00');
+const BETWEEN = DEFAULT_WAIT_MODEL.betweenCallsMs;
 
-/** An injected clock: every test moves it by hand. */
-class TestClock {
-  constructor(public t: number) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
-
-const sample = (answeredAt: number, waitedMs = 3 * MIN): WaitSample => ({ queue: 'tier1', answeredAt, waitedMs });
-/** `count` answers evenly spread over the `spanMs` before `now`. */
-const spread = (now: number, count: number, spanMs: number): WaitSample[] =>
-  Array.from({ length: count }, (_, i) => sample(now - spanMs + ((i + 1) * spanMs) / count));
-const fiveMinuteCalls = Array.from({ length: 10 }, () => 5 * MIN);
-
+/** Every conversation takes exactly five minutes: the replays differ only in when free agents start. */
+const fiveMinuteCalls = Array.from({ length: 20 }, () => 5 * MIN);
+const busy = (count: number, talkedMs = 0): AgentNow[] => Array.from({ length: count }, () => ({ busyForMs: talkedMs }));
+const free = (count: number): AgentNow[] => Array.from({ length: count }, () => ({ busyForMs: null }));
 const input = (overrides: Partial<WaitModelInput>): WaitModelInput => ({
-  samples: [],
+  agents: busy(6),
   handleTimesMs: fiveMinuteCalls,
-  agentsServing: null,
-  now: at('11:00'),
+  samples: [],
+  hangUps: [],
+  onLine: [],
   ...overrides,
 });
+const estimate = (overrides: Partial<WaitModelInput>, position: number) => estimateWaitMs(input(overrides), position);
 
-describe('the wait estimator', () => {
-  it('steady load: position p waits p answers at the window pace', () => {
-    const now = at('11:00');
-    // 30 answers in 30 minutes with 6 agents of 5 minutes (capacity 1.2/min): pace 1/min.
-    const model = waitModel(input({ samples: spread(now, 30, 30 * MIN), agentsServing: 6, now }))!;
-    expect(model.basis).toBe('observed');
-    expect(model.pacePerMinute).toBeCloseTo(1);
-    expect(waitForPosition(model, 4)).toBe(3.5 * MIN); // three ahead, then half a spacing
+const answered = (minutesAgo: number, waitedMs: number): WaitSample => ({ queue: 'tier1', answeredAt: T - minutesAgo * MIN, waitedMs });
+const hungUp = (minutesAgo: number, waitedMs: number): HangUpSample => ({ queue: 'tier1', hungUpAt: T - minutesAgo * MIN, waitedMs });
+/** Callers answered after 4 minutes and others who gave up after 4 minutes, one a minute each. */
+function patience(answeredCount: number, hungUpCount: number) {
+  return {
+    samples: Array.from({ length: answeredCount }, (_, i) => answered(i, 4 * MIN)),
+    hangUps: Array.from({ length: hungUpCount }, (_, i) => hungUp(i, 4 * MIN)),
+  };
+}
+
+describe('the wait estimator: the next minutes replayed from the agents serving the queue', () => {
+  it('one agent: what is left of their conversation, then a whole one (and the time between callers) per place', () => {
+    // Busy for 2 of 5 minutes: free after 3 more and the time between two callers.
+    const one = busy(1, 2 * MIN);
+    expect(estimate({ agents: one }, 1)).toBe(3 * MIN + BETWEEN);
+    expect(estimate({ agents: one }, 3)).toBe(3 * MIN + BETWEEN + 2 * (5 * MIN + BETWEEN));
   });
 
-  it('overnight callbacks: none of them is a sample, so the morning caller hears a capacity estimate, not 661 minutes', () => {
-    const log = new WaitSampleLog(open);
-    const clock = new TestClock(at('09:00', 11));
-    // 40 callback requests from the night, answered from 09:00 on, each one "waited" all night.
-    for (let i = 0; i < 40; i += 1) {
-      clock.advance(15_000);
-      const requestedAt = at('21:30') + i * 10 * MIN;
-      log.recordAnswer({ queue: 'tier1', answeredAt: clock.now(), waitedMs: clock.now() - requestedAt, callbackRequested: true });
-    }
-    const now = clock.now();
-    const samples = log.recent('tier1', now);
-    expect(samples).toHaveLength(0);
-    const estimate = estimateWaitMs({ samples, handleTimesMs: fiveMinuteCalls, agentsServing: 6, now, openSince: openSince(now, open) }, 5);
-    // 5 places at 6 agents / 5 minutes.
-    expect(estimate).toBe(Math.ceil((4.5 / 1.2) * MIN));
-    expect(estimate!).toBeLessThan(60 * MIN);
+  it('idle agents: the callers at the front are taken within the time between two callers ("less than a minute")', () => {
+    const agents = [...free(2), ...busy(4, 1 * MIN)];
+    expect(estimate({ agents }, 1)).toBeLessThan(BETWEEN);
+    expect(estimate({ agents }, 2)).toBeLessThan(BETWEEN);
+    // The third waits for the first busy agent: 4 minutes of talk left, then the time between callers.
+    expect(estimate({ agents }, 3)).toBe(4 * MIN + BETWEEN);
   });
 
-  it('a burst of 20 answers within 2 s cannot make the pace faster than the agents serving the queue', () => {
-    const clock = new TestClock(at('14:00'));
-    const steady = spread(clock.now(), 15, 30 * MIN);
-    const burst = Array.from({ length: 20 }, (_, i) => sample(clock.now() + i * 100, 10 * MIN));
-    clock.advance(2_000);
-    const model = waitModel(input({ samples: [...steady, ...burst], agentsServing: 4, now: clock.now() }))!;
-    // 35 answers in the window would be 1.17/min; four 5-minute agents do 0.8/min.
-    expect(model.basis).toBe('capped');
-    expect(model.pacePerMinute).toBeCloseTo(0.8);
-    expect(waitForPosition(model, 50)).toBe(Math.ceil((49.5 / 0.8) * MIN)); // 62 min, not 5 s
-    expect(waitForPosition(model, 50)).toBeGreaterThan(60 * MIN);
+  it('how long each agent has talked decides who is free first', () => {
+    const talks = [2, 3, 4, 5, 6, 7, 8, 9, 10].map((m) => m * MIN);
+    const justStarted = estimate({ agents: busy(1, 0), handleTimesMs: talks }, 1)!;
+    const nearlyDone = estimate({ agents: busy(1, 9 * MIN + 30 * SEC), handleTimesMs: talks }, 1)!;
+    expect(nearlyDone).toBeLessThan(justStarted);
+    // Talked longer than any recent conversation: it ends soon as far as anyone can tell (the shortest known talk).
+    expect(estimate({ agents: busy(1, 20 * MIN), handleTimesMs: talks }, 1)).toBe(2 * MIN + BETWEEN);
   });
 
-  it('a burst counts over at least five minutes when agents are unknown', () => {
-    const now = at('14:00') + 2_000;
-    const burst = Array.from({ length: 20 }, (_, i) => sample(at('14:00') + i * 100, 10 * MIN));
-    const model = waitModel(input({ samples: burst, agentsServing: null, now, openSince: now - 10_000 }))!;
-    expect(model.pacePerMinute).toBeCloseTo(4);
-    expect(waitForPosition(model, 50)).toBe(Math.ceil((49.5 / 4) * MIN));
+  it('agents leaving: the estimate grows at once, from the agents still serving', () => {
+    const six = estimate({ agents: busy(6) }, 12)!;
+    const three = estimate({ agents: busy(3) }, 12)!;
+    expect(six).toBe(5 * MIN + BETWEEN + 5 * MIN + BETWEEN); // places 7–12: the second round of six
+    expect(three).toBe(4 * (5 * MIN + BETWEEN)); // places 10–12: the fourth round of three
   });
 
-  it('agents leaving: the estimate grows at once though the window still remembers them', () => {
-    const now = at('16:00');
-    const samples = spread(now, 30, 30 * MIN); // 1/min with six agents
-    const before = estimateWaitMs(input({ samples, agentsServing: 6, now }), 10)!;
-    const after = estimateWaitMs(input({ samples, agentsServing: 2, now }), 10)!;
-    expect(before).toBe(9.5 * MIN);
-    expect(after).toBe(23.75 * MIN); // two 5-minute agents: 0.4/min
-    expect(waitModel(input({ samples, agentsServing: 2, now }))!.basis).toBe('capped');
+  it('a burst of answers says nothing about the pace: 20 answers within 2 s after a 10-minute wait change no estimate', () => {
+    const burst = Array.from({ length: 20 }, (_, i) => ({ queue: 'tier1' as const, answeredAt: T - 2 * SEC + i * 100, waitedMs: 10 * MIN }));
+    expect(estimate({ samples: burst }, 50)).toBe(estimate({}, 50));
+    // Position 50 with six agents of five minutes: the ninth round, about 46 minutes (the old model said 5 seconds).
+    expect(estimate({}, 50)).toBe(9 * (5 * MIN + BETWEEN));
   });
 
-  it('no agent serving the queue: no number', () => {
-    const now = at('16:00');
-    expect(estimateWaitMs(input({ samples: spread(now, 30, 30 * MIN), agentsServing: 0, now }), 1)).toBeNull();
+  it('overnight callbacks ahead: off the line they never hang up, and the morning caller hears a bounded wait, not 661 minutes', () => {
+    // 09:00: six agents just came in, 24 callback requests from the night wait ahead of the first live caller.
+    const morning = input({ agents: free(6), onLine: [...Array<boolean>(24).fill(false), true], ...patience(40, 20) });
+    const model = waitModel(morning)!;
+    expect(model.hangUpsPerMs).toBeGreaterThan(0);
+    const told = model.estimateMs(25);
+    // All 24 callbacks are taken first, six at a time: the live caller starts the fifth round.
+    expect(told).toBeGreaterThanOrEqual(4 * (5 * MIN + BETWEEN));
+    expect(told).toBeLessThan(4 * (5 * MIN + BETWEEN) + BETWEEN);
+    // Had they been live callers, some would have hung up and the wait would look shorter.
+    expect(waitModel({ ...morning, onLine: [] })!.estimateMs(25)).toBeLessThan(told);
   });
 
-  it('no data: no samples and no agents known gives no number; two samples are not a pace', () => {
-    const now = at('10:00');
-    expect(estimateWaitMs(input({ samples: [], agentsServing: null, now }), 1)).toBeNull();
-    expect(estimateWaitMs(input({ samples: spread(now, 2, 10 * MIN), agentsServing: null, now }), 1)).toBeNull();
-    expect(estimateWaitMs(input({ samples: spread(now, 3, 10 * MIN), agentsServing: null, now }), 1)).not.toBeNull();
+  it('callers ahead who hang up shorten the wait, the more the further back', () => {
+    const talks = { handleTimesMs: [3, 4, 4, 5, 5, 5, 6, 6, 7, 8].map((m) => m * MIN) };
+    const shortenedBy = (position: number) => estimate(talks, position)! - estimateWaitMs(input({ ...talks, ...patience(40, 20) }), position)!;
+    expect(shortenedBy(1)).toBe(0);
+    expect(shortenedBy(10)).toBeGreaterThan(0);
+    expect(shortenedBy(40)).toBeGreaterThan(shortenedBy(10));
   });
 
-  it('samples older than the window are dropped by the estimator too', () => {
-    const now = at('12:00');
-    const stale = spread(now - 40 * MIN, 30, 30 * MIN);
-    expect(waitModel(input({ samples: stale, agentsServing: null, now }))).toBeNull();
-    expect(waitModel(input({ samples: stale, agentsServing: 3, now }))!.basis).toBe('capacity');
+  it('no data, no number: no agent serving, agents unknown, or fewer than five talk times', () => {
+    expect(estimate({ agents: [] }, 1)).toBeNull();
+    expect(estimate({ agents: null }, 1)).toBeNull();
+    expect(estimate({ handleTimesMs: [5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN] }, 1)).toBeNull();
+    expect(estimate({ handleTimesMs: [5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN, 0, Number.NaN] }, 1)).toBeNull();
+    expect(estimate({ handleTimesMs: [5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN] }, 1)).not.toBeNull();
   });
 
-  it('one agent: each place costs the median handle time', () => {
-    const now = at('10:30');
-    // Ten answers in the window (the agent cleared a run of short calls), one 5-minute agent.
-    const model = waitModel(input({ samples: spread(now, 10, 30 * MIN), agentsServing: 1, now }))!;
-    expect(model.basis).toBe('capped');
-    expect(model.pacePerMinute).toBeCloseTo(0.2);
-    expect(waitForPosition(model, 3)).toBe(12.5 * MIN);
-    // With no answers yet, the agent's handle time alone: half of it for the one at the front.
-    expect(estimateWaitMs(input({ samples: [], agentsServing: 1, now }), 1)).toBe(2.5 * MIN);
-    expect(estimateWaitMs(input({ samples: [], agentsServing: 1, now }), 1, { ...DEFAULT_WAIT_MODEL, placeOffset: 1 })).toBe(5 * MIN);
+  it('a run of dropped calls is not a fast agent: talk times count as 30 s at least', () => {
+    expect(estimate({ agents: busy(1), handleTimesMs: Array(10).fill(2 * SEC) }, 2)).toBe(2 * (30 * SEC + BETWEEN));
   });
 
-  it('callbacks dialled back in open hours move the line: counted in the pace, never as waits', () => {
-    const now = at('09:20', 11);
-    const callbacks = Array.from({ length: 20 }, (_, i) => at('09:00', 11) + (i + 1) * MIN);
-    const model = waitModel(input({ samples: [], otherAnswers: callbacks, agentsServing: 6, now, openSince: at('09:00', 11) }))!;
-    expect(model.basis).toBe('observed');
-    expect(model.pacePerMinute).toBeCloseTo(1);
+  it('places beyond the replayed ones grow in proportion', () => {
+    const config = { ...DEFAULT_WAIT_MODEL, maxPlaces: 20 };
+    const model = waitModel(input({}), config)!;
+    expect(model.estimateMs(40)).toBe(Math.ceil(2 * model.estimateMs(20)));
   });
 
-  it('the morning: pace is answers since opening, not per 30 minutes', () => {
-    const now = at('09:10');
-    const samples = spread(now, 10, 10 * MIN); // 1/min since 09:00
-    const model = waitModel(input({ samples, agentsServing: 6, now, openSince: openSince(now, open) }))!;
-    expect(model.pacePerMinute).toBeCloseTo(1);
+  it('pure: the same figures give the same estimate, whenever asked', () => {
+    const figures = input({ agents: [...free(1), ...busy(3, 90 * SEC)], handleTimesMs: [3, 4, 5, 6, 9].map((m) => m * MIN), ...patience(30, 10) });
+    expect(estimateWaitMs(figures, 17)).toBe(estimateWaitMs(figures, 17));
+    expect(waitModel(figures)!.estimateMs(17)).toBe(estimateWaitMs(figures, 17));
   });
 
-  it('median handle time: measured with enough talk times, the default otherwise, never below the floor', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
-    expect(median([])).toBeNull();
-    expect(handleTimeMs([MIN, 2 * MIN])).toBe(DEFAULT_WAIT_MODEL.defaultHandleMs);
-    expect(handleTimeMs([7, 8, 9, 10, 11].map((m) => m * MIN))).toBe(9 * MIN);
-    expect(handleTimeMs([1, 2, 3, 4, 5].map((s) => s * 1000))).toBe(DEFAULT_WAIT_MODEL.handleFloorMs);
-  });
-
-  it('estimates are non-decreasing with position for callers waiting at the same moment', () => {
-    const now = at('12:00');
-    const arbitrarySamples = fc.array(fc.integer({ min: 0, max: 40 * MIN }), { maxLength: 80 }).map((offsets) => offsets.map((o) => sample(now - o)));
+  it('estimates are whole ms, and never decrease with the position, whatever the figures', () => {
     fc.assert(
       fc.property(
-        arbitrarySamples,
-        fc.array(fc.integer({ min: 1, max: 40 * MIN }), { maxLength: 20 }),
-        fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
-        fc.integer({ min: 1, max: 200 }),
-        fc.integer({ min: 1, max: 200 }),
-        (samples, handleTimesMs, agentsServing, a, b) => {
-          const [lower, higher] = a <= b ? [a, b] : [b, a];
-          const model = { samples, handleTimesMs, agentsServing, now };
-          const first = estimateWaitMs(model, lower);
-          const second = estimateWaitMs(model, higher);
-          if (first === null || second === null) return first === second; // no number for anyone, or a number for all
-          return first <= second && first > 0;
+        fc.array(fc.option(fc.integer({ min: 0, max: 20 * MIN }), { nil: null }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 10 * SEC, max: 30 * MIN }), { minLength: 5, maxLength: 30 }),
+        fc.array(fc.boolean(), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 20 }),
+        (talked, talks, onLine, gaveUp) => {
+          const model = waitModel(input({ agents: talked.map((busyForMs) => ({ busyForMs })), handleTimesMs: talks, onLine, ...patience(20, gaveUp) }))!;
+          let before = 0;
+          for (let position = 1; position <= 30; position += 1) {
+            const ms = model.estimateMs(position);
+            expect(Number.isInteger(ms)).toBe(true);
+            expect(ms).toBeGreaterThanOrEqual(before);
+            before = ms;
+          }
         },
       ),
-      { seed: 12, numRuns: 500 },
+      { numRuns: 40 },
     );
+  });
+});
+
+describe('how often callers hang up', () => {
+  it('hang-ups per minute waited by everyone who left the queue, answered or not', () => {
+    // 10 answered and 10 gave up, each after 4 minutes: 10 hang-ups in 80 minutes waited.
+    const { samples, hangUps } = patience(10, 10);
+    expect(hangUpRate(samples, hangUps, 20) * MIN).toBeCloseTo(10 / 80);
+  });
+
+  it('only over the stretch both lists cover, and nothing from fewer than the minimum of callers', () => {
+    const { samples, hangUps } = patience(10, 10);
+    // Hang-ups from long before the oldest answer kept: their answered neighbours are gone, they do not count.
+    const old = Array.from({ length: 30 }, (_, i) => hungUp(600 + i, 4 * MIN));
+    expect(hangUpRate(samples, [...hangUps, ...old], 20)).toBeCloseTo(hangUpRate(samples, hangUps, 20));
+    expect(hangUpRate(samples, hangUps, 21)).toBe(0);
+    expect(hangUpRate(samples, [], 1)).toBe(0);
   });
 });

@@ -3,9 +3,8 @@ import {
   countsAsSample,
   decodeSample,
   encodeSample,
+  hangUpOf,
   openAt,
-  openSince,
-  recentWaitSamples,
   WaitSampleLog,
   type AnsweredCall,
 } from '../../../src/handoff/waiting-room/wait-samples';
@@ -58,44 +57,37 @@ describe('which answered calls are wait samples', () => {
   });
 });
 
-describe('the sliding window', () => {
-  it('keeps samples of the queue within the last 30 minutes only', () => {
-    const now = at('11:00');
-    const samples = [
-      { queue: 'tier1' as const, answeredAt: now - 31 * MIN, waitedMs: 1 },
-      { queue: 'tier1' as const, answeredAt: now - 29 * MIN, waitedMs: 2 },
-      { queue: 'tier2' as const, answeredAt: now - 1 * MIN, waitedMs: 3 },
-      { queue: 'tier1' as const, answeredAt: now + 1, waitedMs: 4 },
-    ];
-    expect(recentWaitSamples(samples, 'tier1', now).map((s) => s.waitedMs)).toEqual([2]);
+describe('which hang-ups are samples of patience', () => {
+  it('a live caller who hung up after waiting in open hours counts; a wait across the night does not', () => {
+    expect(hangUpOf({ queue: 'tier1', hungUpAt: at('10:00'), waitedMs: 6 * MIN }, open)).toEqual({ queue: 'tier1', hungUpAt: at('10:00'), waitedMs: 6 * MIN });
+    expect(hangUpOf({ queue: 'tier1', hungUpAt: at('09:05'), waitedMs: 30 * MIN }, open)).toBeNull();
+    expect(hangUpOf({ queue: 'tier1', hungUpAt: at('10:00'), waitedMs: -1 }, open)).toBeNull();
   });
+});
 
-  it('the log drops what left the window and refuses what the rule leaves out', () => {
+describe('the log of samples', () => {
+  it('keeps what the rules let in, per queue', () => {
     const log = new WaitSampleLog(open);
     expect(log.recordAnswer(answered({ answeredAt: at('10:00') }))).toBe(true);
     expect(log.recordAnswer(answered({ answeredAt: at('10:20'), callbackRequested: true }))).toBe(false);
-    expect(log.recordAnswer(answered({ answeredAt: at('10:25') }))).toBe(true);
-    expect(log.recent('tier1', at('10:26'))).toHaveLength(2);
-    expect(log.recent('tier1', at('10:45'))).toHaveLength(1);
-    expect(log.recent('tier2', at('10:45'))).toHaveLength(0);
-    // The callback is no sample, but it moved the line in open hours.
-    expect(log.otherAnswers('tier1', at('10:26'))).toEqual([at('10:20')]);
-    expect(log.otherAnswers('tier1', at('10:51'))).toEqual([]);
+    expect(log.recordAnswer(answered({ queue: 'tier2', answeredAt: at('10:25') }))).toBe(true);
+    expect(log.recordHangUp({ queue: 'tier1', hungUpAt: at('10:30'), waitedMs: 3 * MIN })).toBe(true);
+    expect(log.recordHangUp({ queue: 'tier1', hungUpAt: at('09:01'), waitedMs: 3 * MIN })).toBe(false);
+    const tier1 = log.figures('tier1');
+    expect(tier1.samples.map((s) => s.answeredAt)).toEqual([at('10:00')]);
+    expect(tier1.hangUps.map((h) => h.hungUpAt)).toEqual([at('10:30')]);
+    expect(log.figures('tier2').samples).toHaveLength(1);
   });
 
-  it('the log keeps the last talk times per queue', () => {
-    const log = new WaitSampleLog(open, 30 * MIN, 3);
+  it('keeps the newest of each kind per queue, as the stored lists do', () => {
+    const log = new WaitSampleLog(open, 3);
     for (const ms of [1, 2, 3, 4]) log.recordHandle({ queue: 'tier1', endedAt: at('10:00'), handleMs: ms * MIN });
     log.recordHandle({ queue: 'tier2', endedAt: at('10:00'), handleMs: 9 * MIN });
     log.recordHandle({ queue: 'tier2', endedAt: at('10:00'), handleMs: 0 });
-    expect(log.handleTimesMs('tier1')).toEqual([2 * MIN, 3 * MIN, 4 * MIN]);
-    expect(log.handleTimesMs('tier2')).toEqual([9 * MIN]);
-  });
-
-  it('openSince is the opening time in the first half hour of the day, the window start later', () => {
-    expect(openSince(at('09:10'), open)).toBe(at('09:00'));
-    expect(openSince(at('09:00'), open)).toBe(at('09:00'));
-    expect(openSince(at('11:00'), open)).toBe(at('10:30'));
+    for (const minute of ['10:01', '10:02', '10:03', '10:04']) log.recordAnswer(answered({ answeredAt: at(minute) }));
+    expect(log.figures('tier1').handleTimesMs).toEqual([2 * MIN, 3 * MIN, 4 * MIN]);
+    expect(log.figures('tier2').handleTimesMs).toEqual([9 * MIN]);
+    expect(log.figures('tier1').samples.map((s) => s.answeredAt)).toEqual([at('10:02'), at('10:03'), at('10:04')]);
   });
 
   it('samples round-trip through the Redis list format', () => {

@@ -1,0 +1,135 @@
+/**
+ * The figures of the wait-accuracy bench (wait-accuracy.ts): per simulated day and stretch, and
+ * over several days the median and the worst of each — a goal holds on the worst day or not at all.
+ */
+import { percentile, round } from './figures';
+import type { Machine } from './machine-info';
+
+/** One stretch of one simulated day. */
+export interface Figures {
+  callers: number;
+  answeredLive: number;
+  abandoned: number;
+  toldNoNumber: number;
+  medianRealWaitMin: number;
+  firstAnnouncement: { medianError: number; p90Error: number; lateOverOneMinute: number };
+  everyAnnouncement: { medianError: number; p90Error: number };
+  largestToldMin: number;
+  old: { medianError: number; p90Error: number; lateOverOneMinute: number; largestToldMin: number };
+  rules: Record<string, number>;
+}
+
+export interface Day {
+  seed: number;
+  nightCallbackRequests: number;
+  results: Array<{ name: string } & Figures>;
+  simulatedInMs: number;
+}
+
+/** A figure over the days: its median and its worst (the largest: every figure here is better smaller). */
+export interface Spread {
+  median: number;
+  worst: number;
+}
+
+export interface StretchSummary {
+  name: string;
+  p50Error: Spread;
+  p90Error: Spread;
+  lateOverOneMinute: Spread;
+  largestToldMin: Spread;
+  old: { p90Error: Spread; lateOverOneMinute: Spread; largestToldMin: Spread };
+}
+
+function spread(values: number[]): Spread {
+  const known = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return { median: round(percentile(known, 50), 3), worst: known.length ? known[known.length - 1]! : NaN };
+}
+
+export function summarise(days: Day[]): StretchSummary[] {
+  return days[0]!.results.map(({ name }, i) => {
+    const of = (pick: (f: Figures) => number) => spread(days.map((day) => pick(day.results[i]!)));
+    return {
+      name,
+      p50Error: of((f) => f.firstAnnouncement.medianError),
+      p90Error: of((f) => f.firstAnnouncement.p90Error),
+      lateOverOneMinute: of((f) => f.firstAnnouncement.lateOverOneMinute),
+      largestToldMin: of((f) => f.largestToldMin),
+      old: { p90Error: of((f) => f.old.p90Error), lateOverOneMinute: of((f) => f.old.lateOverOneMinute), largestToldMin: of((f) => f.old.largestToldMin) },
+    };
+  });
+}
+
+/** The issue's two goals, on the worst day and on the median day. */
+export function goalsOf(summary: StretchSummary[]) {
+  const steady = summary.find((s) => s.name.startsWith('steady'))!;
+  const morning = summary.find((s) => s.name.startsWith('morning'))!;
+  return {
+    steadyP90WithinHalf: { worstDay: steady.p90Error.worst <= 0.5, medianDay: steady.p90Error.median <= 0.5 },
+    morningLargestUnder60Min: { worstDay: morning.largestToldMin.worst <= 60 },
+  };
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x * 100)} %`);
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+}
+
+function printDay(day: Day): void {
+  console.log(`seed ${day.seed}: ${day.nightCallbackRequests} callback requests overnight, simulated in ${day.simulatedInMs} ms`);
+  const header = ['stretch', 'answered', 'no number', 'real p50', 'p50 err', 'p90 err', 'late >1min', 'every p90', 'largest', 'old p50', 'old p90', 'old late', 'old largest'];
+  table(
+    header,
+    day.results.map((r) => [
+      r.name,
+      String(r.answeredLive),
+      String(r.toldNoNumber),
+      `${r.medianRealWaitMin} min`,
+      pct(r.firstAnnouncement.medianError),
+      pct(r.firstAnnouncement.p90Error),
+      pct(r.firstAnnouncement.lateOverOneMinute),
+      pct(r.everyAnnouncement.p90Error),
+      `${r.largestToldMin} min`,
+      pct(r.old.medianError),
+      pct(r.old.p90Error),
+      pct(r.old.lateOverOneMinute),
+      `${r.old.largestToldMin} min`,
+    ]),
+  );
+  const whole = day.results.find((r) => r.name.startsWith('whole'))!;
+  console.log(`memory rules over the day: ${Object.entries(whole.rules).map(([rule, n]) => `${rule} ${n}`).join(', ')}\n`);
+}
+
+export function printReport(report: { seeds: number[]; days: Day[]; summary: StretchSummary[]; goals: ReturnType<typeof goalsOf>; machine: Machine; seconds: number }): void {
+  console.log('relative error |told − real| / max(real, 60 s) of the first announcement; old = the previous model (scripts/bench/previous-wait-model.ts)\n');
+  for (const day of report.days) printDay(day);
+  if (report.days.length > 1) {
+    console.log(`over ${report.days.length} days (seeds ${report.seeds.join(', ')}): median / worst day`);
+    const both = (s: Spread, show: (x: number) => string) => `${show(s.median)} / ${show(s.worst)}`;
+    const minutes = (x: number) => `${x} min`;
+    table(
+      ['stretch', 'p50 err', 'p90 err', 'late >1min', 'largest', 'old p90 err', 'old late', 'old largest'],
+      report.summary.map((s) => [
+        s.name,
+        both(s.p50Error, pct),
+        both(s.p90Error, pct),
+        both(s.lateOverOneMinute, pct),
+        both(s.largestToldMin, minutes),
+        both(s.old.p90Error, pct),
+        both(s.old.lateOverOneMinute, pct),
+        both(s.old.largestToldMin, minutes),
+      ]),
+    );
+    console.log('');
+  }
+  const { steadyP90WithinHalf, morningLargestUnder60Min } = report.goals;
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  console.log(
+    `goals: steady p90 ≤ 50 % ${verdict(steadyP90WithinHalf.worstDay)} on the worst day, ${verdict(steadyP90WithinHalf.medianDay)} on the median day; ` +
+      `morning largest ≤ 60 min ${verdict(morningLargestUnder60Min.worstDay)} on the worst day`,
+  );
+  const m = report.machine;
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}, load ${m.loadAverageAtStart}; ${report.seconds} s`);
+}
