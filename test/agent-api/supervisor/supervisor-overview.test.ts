@@ -9,7 +9,7 @@ import { baseUrlOf, EventStreamClient } from '../event-stream-client';
 import { playTheFloor, scenarioAt } from './floor-scenario';
 import { logCapture } from '../../support/log-capture';
 import { createPostgresDatabase, type TestDatabase } from '../../support/postgres';
-import { startTestHotline, type TestHotline } from '../../support/test-app';
+import { prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../../support/test-app';
 import { startRecordsHotline, type RecordsHotline } from '../../records/records-kit';
 
 const SAM = 'sam-demo-token';
@@ -82,11 +82,9 @@ describe('the supervisors’ overview', () => {
       generatedAt: at(355),
       live: {
         queues: [
-          // Three live answers in the last 30 minutes: 0.1 a minute (Alice and Bob could do 0.4 at the
-          // default 5-minute handle time), so the next caller, second in line, hears (2 − ½) / 0.1 = 15 min.
-          { queue: 'tier1', waiting: 1, longestWaitSeconds: 50, estimatedWaitSeconds: 900 },
-          // No answers: only Bob serves tier 2 (Carol is away): 1 / 5 min a minute, first in line: ½ / 0.2 = 2.5 min.
-          { queue: 'tier2', waiting: 0, longestWaitSeconds: 0, estimatedWaitSeconds: 150 },
+          // Fewer than five talk times known: the waiting room says no number (wait-estimator.ts), nor does the overview.
+          { queue: 'tier1', waiting: 1, longestWaitSeconds: 50, estimatedWaitSeconds: null },
+          { queue: 'tier2', waiting: 0, longestWaitSeconds: 0, estimatedWaitSeconds: null },
         ],
         agents: [
           { id: 'alice', name: 'Alice', tiers: ['tier1'], state: 'connected', call: { callSid: e.callSid, queue: 'tier1', state: 'connected', caller: '+86*****0005', since: at(305) } },
@@ -111,6 +109,15 @@ describe('the supervisors’ overview', () => {
       ['bob', 'available'],
       ['carol', 'away'],
     ]);
+
+    // With talk times known, the overview gives what the next caller to join is told.
+    for (let i = 0; i < 10; i += 1) await hotline.store.handoffs.pushFigure('handles', 'tier1', String(5 * 60_000));
+    hotline.clock.advance(2000);
+    const estimated: number = (await get('/supervisor/overview', SAM)).json().live.queues[0].estimatedWaitSeconds;
+    expect(estimated).toBeGreaterThan(60);
+    const next = await hotline.waitingCaller('+8613900000007');
+    await next.send(`${TEST_BASE_URL}/voice/queue/wait`, {});
+    expect(next.heard).toContain(prompt('queue.wait.aboutMinutes', 'zh-CN', { minutes: Math.ceil(estimated / 60) }));
   });
 
   it('a database too slow for the bound gives the live part without the day’s figures; a past day is 503', async () => {
