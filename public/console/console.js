@@ -379,23 +379,31 @@ $('escalate-form').addEventListener('submit', async (event) => {
   }
 });
 
+// What became of the summary's SMS (the wrap-up is stored in every case).
+const SUMMARY_SMS = {
+  sent: { text: '摘要已短信发给来电者 The summary was texted to the caller', warn: false },
+  notDialable: { text: '来电号码无法接收短信，摘要未发送 No number to text: the summary was not sent', warn: true },
+  refused: { text: '短信数量已达上限，摘要未发送 SMS limit reached: the summary was not sent', warn: true },
+  failed: { text: '短信发送失败，摘要未发送 The SMS failed: the summary was not sent', warn: true },
+};
+
 $('wrapup-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const call = currentCall();
   if (!call) return;
   try {
     const summary = $('wrapup-summary').disabled ? '' : $('wrapup-summary').value.trim();
-    await api('POST', `/agent/calls/${encodeURIComponent(call.callSid)}/wrap-up`, {
+    const { data } = await api('POST', `/agent/calls/${encodeURIComponent(call.callSid)}/wrap-up`, {
       note: $('wrapup-note').value,
       resolved: $('wrapup-resolved').checked,
       ...(summary ? { summary } : {}),
     });
     event.target.reset();
     setCurrentCall(null);
-    const texted = summary ? ' · 摘要将以短信发给来电者 The summary goes to the caller by SMS' : '';
+    const sms = data ? SUMMARY_SMS[data.summarySms] : null;
     say((call.state === 'connected'
       ? '通话已结束，来电者将收到满意度调查 Wrapped up; the caller hears the survey'
-      : '处理记录已保存 Wrapped up') + texted);
+      : '处理记录已保存 Wrapped up') + (sms ? ` · ${sms.text}` : ''), sms ? sms.warn : false);
     if (session && !session.streaming) await refresh();
   } catch (error) {
     say(error.message, true);

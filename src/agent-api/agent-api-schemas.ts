@@ -47,6 +47,12 @@ export const wrapUpBodySchema = z.strictObject({
     ),
 });
 
+export const wrapUpSummarySchema = z.object({
+  summarySms: z
+    .enum(['sent', 'notDialable', 'refused', 'failed'])
+    .describe('sent; notDialable: the caller has no number we may text; refused: the SMS limits refused it (e.g. the call had its SMS already); failed: Twilio refused it. The wrap-up is stored in every case'),
+});
+
 const tier = tierSchema;
 const language = languageSchema;
 const identityLevel = identityLevelSchema.describe('0 unknown, 1 PIN, 2 PIN + SMS code');

@@ -22,6 +22,7 @@ import {
   handoffCallSchema,
   queuesResponseSchema,
   wrapUpBodySchema,
+  wrapUpSummarySchema,
 } from './agent-api-schemas';
 import type { AgentWork, CallActionResult } from './agent-work';
 import type { CallHistory } from '../records/call-history';
@@ -212,7 +213,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
         params: callParamsSchema,
         body: wrapUpBodySchema,
         response: {
-          204: noContent.describe('Wrap-up stored; the caller hears the survey if still on the line'),
+          200: wrapUpSummarySchema.describe('Wrap-up stored, with a summary: what became of its SMS'),
+          204: noContent.describe('Wrap-up stored, without a summary; the caller hears the survey if still on the line'),
           400: errorSchema,
           ...unauthorized,
           403: errorSchema.describe('Not your call'),
@@ -223,7 +225,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AgentRoutesOptions> = async (app
     },
     async (request, reply) => {
       const result = await work.wrapUp(auth.agentOf(request), request.params.callSid, request.body, request.log);
-      return answerCallAction(reply, result, () => reply.code(204).send(null));
+      return answerCallAction(reply, result, (summarySms) => (summarySms === null ? reply.code(204).send(null) : reply.code(200).send({ summarySms })));
     },
   );
 

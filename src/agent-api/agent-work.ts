@@ -5,7 +5,7 @@ import type { CallsToday } from '../calls/calls-today';
 import type { Clock } from '../clock';
 import type { Claim, CallBridge } from '../handoff/agent-leg/call-bridge';
 import type { CallbackFailures } from '../handoff/callbacks/callback-failures';
-import type { CallerSummary } from '../handoff/caller-summary';
+import type { CallerSummary, SummaryOutcome } from '../handoff/caller-summary';
 import type { LastCalls } from '../handoff/agent-leg/last-calls';
 import type { HandoffRecord } from '../handoff/record/handoff-record';
 import type { HandoffRecords, StepResult } from '../handoff/record/handoff-records';
@@ -108,7 +108,7 @@ export class AgentWork {
    * the caller is still on the line and not in it already. A summary is texted to the caller once:
    * only the wrap-up that was stored sends it.
    */
-  async wrapUp(agent: Agent, callSid: string, body: WrapUpBody, log: Logger): Promise<CallActionResult<null>> {
+  async wrapUp(agent: Agent, callSid: string, body: WrapUpBody, log: Logger): Promise<CallActionResult<SummaryOutcome | null>> {
     const summary = body.summary?.trim() || undefined;
     const result = await this.deps.records.wrapUp(callSid, { agentId: agent.id, note: body.note, resolved: body.resolved, ...(summary ? { summary } : {}) });
     const step = answerOf(result);
@@ -122,9 +122,10 @@ export class AgentWork {
         log.error({ err: error, callSid, agentId: agent.id }, 'wrap-up stored but Twilio refused to move the caller to the survey');
       }
     }
-    // After the survey's move: the caller hears the survey on time, the SMS follows.
-    if (summary) await this.deps.summary.send(result.record, summary);
-    return { kind: 'done', value: null };
+    // After the survey's move: the caller hears the survey on time, the SMS follows. The agent is
+    // told what became of it: a summary the SMS limits refused must not look sent.
+    const texted = summary ? await this.deps.summary.send(result.record, summary) : null;
+    return { kind: 'done', value: texted };
   }
 
   /** A record this agent held or holds; a supervisor may read all. */

@@ -185,7 +185,8 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       await answered(call.callSid);
       const summary = '已核实扣款为重复扣费，3个工作日内退回钱包。';
       const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { note: 'Duplicate charge; refund ordered', resolved: true, summary });
-      expect(wrapped.statusCode).toBe(204);
+      expect(wrapped.statusCode).toBe(200);
+      expect(wrapped.json()).toEqual({ summarySms: 'sent' });
 
       const sent = smsOf(call.callSid).slice(caseSms.length);
       expect(sent).toEqual([expect.objectContaining({ kind: 'sms', to: phone, callSid: call.callSid })]);
@@ -204,7 +205,7 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       await claim(ERIN);
       await answered(english.callSid);
       const summary = 'We re-sent your activation email.';
-      expect((await api('POST', `/agent/calls/${english.callSid}/wrap-up`, ERIN, { note: 'Activation', resolved: true, summary })).statusCode).toBe(204);
+      expect((await api('POST', `/agent/calls/${english.callSid}/wrap-up`, ERIN, { note: 'Activation', resolved: true, summary })).json()).toEqual({ summarySms: 'sent' });
       expect(smsOf(english.callSid)).toEqual([expect.objectContaining({ to: WALLETS.english.phone })]);
       const body = (smsOf(english.callSid)[0] as { body: string }).body;
       expect(body).toContain(summary);
@@ -222,16 +223,17 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
 
     it.each([
       // US numbers allowed, so the SMS gate lets it through to Twilio, which refuses it.
-      ['Twilio refuses (an invalid number)', { SMS_COUNTRY_CODES: '86,1' }, [expect.objectContaining({ kind: 'refused', attempted: 'sms', code: 21211, to: '+15005550001' })]],
-      ['the SMS limits refuse (a number outside SMS_COUNTRY_CODES)', {}, []],
-    ])('a summary %s reaches nobody and is logged; the wrap-up stands', async (_case, env: Record<string, string>, outbox) => {
+      ['Twilio refuses (an invalid number)', { SMS_COUNTRY_CODES: '86,1' }, [expect.objectContaining({ kind: 'refused', attempted: 'sms', code: 21211, to: '+15005550001' })], 'failed'],
+      ['the SMS limits refuse (a number outside SMS_COUNTRY_CODES)', {}, [], 'refused'],
+    ])('a summary %s reaches nobody, the agent is told and it is logged; the wrap-up stands', async (_case, env: Record<string, string>, outbox, summarySms) => {
       await start(new ManualClock(), env);
       const call = await hotline.call({ from: '+15005550001' }).dial();
       await call.press('0');
       await claim(MEI);
       await answered(call.callSid);
       const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { note: 'Helped', resolved: true, summary: '已为您处理。' });
-      expect(wrapped.statusCode).toBe(204);
+      expect(wrapped.statusCode).toBe(200);
+      expect(wrapped.json()).toEqual({ summarySms });
       expect(hotline.twilio.outbox().filter((entry) => entry.callSid === call.callSid && (entry.kind === 'sms' || entry.kind === 'refused'))).toEqual(outbox);
       expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', wrapUp: { summary: '已为您处理。' } });
     });
@@ -244,7 +246,7 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       expect(context).toMatchObject({ callSid: call.callSid, caller: 'withheld', intentLabel: '主菜单', journey: ['主菜单'] });
       await answered(call.callSid);
       const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { note: 'Helped', resolved: true, summary: '已为您处理。' });
-      expect(wrapped.statusCode).toBe(204);
+      expect(wrapped.json()).toEqual({ summarySms: 'notDialable' });
       expect(hotline.twilio.outbox().filter((entry) => entry.kind === 'sms')).toEqual([]);
       // The summary is kept with the call all the same.
       expect((await hotline.records.get(call.callSid))?.wrapUp).toMatchObject({ summary: '已为您处理。' });

@@ -155,7 +155,7 @@ describe('agent console in a real browser', () => {
       await page.locator('#wrapup-note').fill('Topped up, transfer retried');
       await page.getByLabel(/Summary for the caller/).fill('已为您核实：余额不足导致转账失败，充值后已重新转账成功。');
       await page.getByRole('button', { name: /Wrap up & send survey/ }).click();
-      await status('The summary goes to the caller by SMS');
+      await status('The summary was texted to the caller');
       const sms = hotline.twilio.outbox().filter((entry) => entry.kind === 'sms' && entry.callSid === caller.callSid);
       expect(sms).toEqual([expect.objectContaining({ to: caller.from, body: expect.stringContaining('充值后已重新转账成功') })]);
       expect((await hotline.records.get(caller.callSid))?.wrapUp).toMatchObject({ summary: '已为您核实：余额不足导致转账失败，充值后已重新转账成功。' });

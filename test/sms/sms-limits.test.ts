@@ -133,7 +133,8 @@ describe('what the agent is told, and the wrap-up summary (Redis, the real queue
     expect(context.selfService.filter((entry) => entry.kind === 'smsSent')).toHaveLength(3);
     expect(smsOf(call)).toHaveLength(3);
     const wrapped = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, { note: 'Helped', resolved: true, summary: '已为您处理。' });
-    expect(wrapped.statusCode).toBe(204);
+    expect(wrapped.statusCode).toBe(200);
+    expect(wrapped.json()).toEqual({ summarySms: 'refused' });
     expect(smsOf(call)).toHaveLength(3);
     expect(await hotline.records.get(call.callSid)).toMatchObject({ wrapUp: { summary: '已为您处理。' } });
   });
