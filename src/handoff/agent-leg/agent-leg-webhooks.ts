@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Language } from '../../../flows/vocabulary';
 import type { AgentAvailability } from '../../agents/agent-availability';
+import type { Scheduler } from '../../scheduler';
 import { answer, type Answer } from '../../twilio/answer';
 import type { CallbackFailures } from '../callbacks/callback-failures';
 import type { HandoffEvents } from '../handoff-events';
@@ -15,6 +16,8 @@ export interface AgentLegWebhooksDeps {
   events: HandoffEvents;
   defaultLanguage: Language;
   log: Logger;
+  /** Runs the background retries of an answer that hit a store blip. */
+  scheduler: Scheduler;
 }
 
 /** The caller's own call is over: a Dial action then says nothing about the agent. */
@@ -107,13 +110,28 @@ export class AgentLegWebhooks {
     return lost(language);
   }
 
+  /**
+   * Records an answer that hit a store blip, RECONCILE_DELAY_MS apart, before the lease lapses
+   * (the lease is longer than the ring, and the agent answered within the ring). A refusal is
+   * fine only if the answer was in fact recorded (the blip lost the reply, not the write);
+   * otherwise the claim moved on and the conversation is not in the records: said loudly.
+   */
   private reconcile(callSid: string, token: string, attemptsLeft: number): void {
-    if (attemptsLeft <= 0) return;
-    setTimeout(() => {
-      this.deps.records.answered(callSid, token).then(
-        () => this.deps.log.info({ callSid }, 'answer recorded after a store blip'),
-        () => this.reconcile(callSid, token, attemptsLeft - 1),
-      );
-    }, RECONCILE_DELAY_MS).unref();
+    const { records, log, scheduler } = this.deps;
+    scheduler.after(RECONCILE_DELAY_MS, async () => {
+      try {
+        const result = await records.answered(callSid, token);
+        const record = result.kind === 'done' ? result.record : await records.get(callSid);
+        // Only a connected call ends: a record that ended was connected first.
+        if ((record?.state === 'connected' && record.token === token) || record?.state === 'ended') {
+          log.info({ callSid }, 'answer recorded after a store blip');
+          return;
+        }
+        log.error({ callSid, state: record?.state ?? 'gone' }, 'an answered call could not be recorded as connected: its claim moved on meanwhile');
+      } catch (error) {
+        if (attemptsLeft > 1) return this.reconcile(callSid, token, attemptsLeft - 1);
+        log.error({ err: error, callSid }, `an answered call could not be recorded as connected after ${RECONCILE_ATTEMPTS} attempts`);
+      }
+    });
   }
 }
