@@ -73,20 +73,44 @@ describe('the store blips as the agent answers', () => {
     expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
   });
 
-  it('a blip that lasts through every retry: five tries a second apart, then an error, and nothing else is touched', async () => {
+  it('a blip that lasts the whole lease: retried every second until the lease is over, then an error, and nothing else is touched', async () => {
     const { call, answerUrl } = await offeredToAlice();
     const before = await hotline.records.get(call.callSid);
-    await answerDuringBlip(answerUrl, 6);
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    const { leaseMs, callbackLeaseMs } = hotline.records.rules;
+    const attempts = Math.ceil(Math.max(leaseMs, callbackLeaseMs) / 1000);
+    await answerDuringBlip(answerUrl, attempts + 1);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       hotline.clock.advance(1000);
       expect(await scheduler.runDue()).toBe(1);
     }
+    // The last try came no earlier than the lease's end: a shorter outage would have been recorded.
+    expect(hotline.clock.now()).toBeGreaterThanOrEqual(before!.leaseUntil!);
     expect(scheduler.pending).toBe(0);
     expect(await hotline.records.get(call.callSid)).toEqual(before);
     expect(logged.filter((line) => line.level === 50 && line.callSid === call.callSid).map((line) => line.msg)).toEqual([
       'could not record the answer; connecting anyway and recording it in the background',
-      'an answered call could not be recorded as connected after 5 attempts',
+      `an answered call could not be recorded as connected after ${attempts} attempts`,
     ]);
+  });
+
+  it.each([
+    { who: 'the caller', fields: { DialCallStatus: 'completed', CallStatus: 'completed' }, ends: 'caller-hung-up' },
+    { who: 'the agent', fields: { DialCallStatus: 'completed' }, ends: 'agent-hung-up' },
+  ])('$who hangs up before the retry: the Dial action (completed) records the answer, and the wrap-up is stored', async ({ fields, ends }) => {
+    const { call, answerUrl } = await offeredToAlice();
+    await answerDuringBlip(answerUrl, 1);
+    const update = hotline.twilio.outbox().filter((entry) => entry.kind === 'call-update').at(-1) as { twiml: string };
+    const dial = readTwiml(update.twiml).find((verb) => verb.verb === 'Dial') as { action: string };
+    await call.send(dial.action, fields);
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'ended', endReason: ends, agentId: 'alice' });
+    const wrapUp = await hotline.app.inject({ method: 'POST', url: `/agent/calls/${call.callSid}/wrap-up`, headers: bearer(ALICE), payload: { note: 'refund explained', resolved: true } });
+    expect(wrapUp.statusCode).toBe(204);
+    expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', endReason: ends, wrapUp: { agentId: 'alice', note: 'refund explained' } });
+    // The background retry finds the answer recorded, and says so.
+    hotline.clock.advance(1000);
+    expect(await scheduler.runDue()).toBe(1);
+    expect(logged.some((line) => line.msg === 'answer recorded after a store blip' && line.callSid === call.callSid)).toBe(true);
+    expect(logged.filter((line) => line.level === 50).map((line) => line.msg)).toEqual(['could not record the answer; connecting anyway and recording it in the background']);
   });
 
   it('a retry that finds the claim gone (its lease lapsed first) says so as an error, not as recorded', async () => {
