@@ -10,6 +10,7 @@ import { checkAgentLabels } from './calls/flow-labels';
 import { checkFlowPrompts } from './calls/flow-prompts';
 import type { HandoffDesk } from './calls/handoff-desk';
 import { systemClock, type Clock } from './clock';
+import { systemScheduler, type Scheduler } from './scheduler';
 import type { Config } from './config';
 import { walletUnavailableEffects, type WalletEffectsFactory } from './identity/identity-effects';
 import { createLogger } from './logging/logger';
@@ -42,6 +43,8 @@ export interface AppDeps {
   twilio: TwilioGateway;
   catalogue: PromptCatalogue;
   clock?: Clock;
+  /** Background retries; default real timers. A test with a ManualClock passes one on that clock. */
+  scheduler?: Scheduler;
   logger?: Logger;
   /**
    * The wallet's effects (identity, self-service), built with the app's security events and SMS
@@ -117,6 +120,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     renderer,
     urls,
     clock,
+    scheduler: deps.scheduler ?? systemScheduler,
     log: logger,
     events: deps.handoffEvents ?? metrics.handoffEvents(loggingHandoffEvents(logger)),
     ...(deps.bridge ? { bridge: deps.bridge } : {}),

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Tier } from '../../flows/vocabulary';
 import type { Config } from '../config';
 import type { PromptCatalogue } from '../prompts/prompt-catalogue';
+import type { Scheduler } from '../scheduler';
 import type { SmsSender } from '../sms/sms-gate';
 import type { AgentAvailability } from '../agents/agent-availability';
 import type { KeyValueStore } from '../store/key-value-store';
@@ -54,6 +55,8 @@ export interface HandoffModuleDeps {
   renderer: TwimlRenderer;
   urls: WebhookUrls;
   clock: Clock;
+  /** Background retries (an answer that hit a store blip), on the clock's time. */
+  scheduler: Scheduler;
   log: Logger;
   events?: HandoffEvents;
   /** Moves calls to and from agents; default: Twilio (REST in live mode, the outbox in simulate mode). */
@@ -131,6 +134,7 @@ export function createHandoffModule(deps: HandoffModuleDeps) {
     events,
     defaultLanguage: config.defaultLanguage,
     log,
+    scheduler: deps.scheduler,
   });
   const bridge =
     deps.bridge ??

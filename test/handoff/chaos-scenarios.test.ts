@@ -39,4 +39,19 @@ describe('chaos scenarios replayed by hand', () => {
     expect(stats.connected).toBe(1);
     expect(stats.endReasons).toEqual({ [ends]: 1 });
   }, 30_000);
+
+  // Seed 1611297676: the answer's retry after a store blip ran on wall-clock time, so the model's
+  // clock passed the lease first; the live conversation went back in line and was reaped as a ghost.
+  it('the Redis connection drops as the agent answers: connected anyway, recorded on the clock a second later, never offered again', async () => {
+    const commands: Command[] = [
+      { t: 'join', i: 0 },
+      { t: 'claim', a: 0, i: 0, double: false },
+      { t: 'drop', i: 0, how: 'disconnect', ticks: 0, inner: { t: 'answer', c: 0, i: 0, twice: false } },
+      { t: 'advance', ms: 90_000, sweep: [1] },
+      { t: 'advance', ms: 185_000, sweep: [2] },
+    ];
+    const stats = await runChaos({ callers: 10, commands, finalWrapUps: [true] });
+    expect(stats.connected).toBe(1);
+    expect(stats.endReasons).toEqual({ 'caller-hung-up': 1 });
+  }, 30_000);
 });

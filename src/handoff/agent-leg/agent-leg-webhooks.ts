@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Language } from '../../../flows/vocabulary';
 import type { AgentAvailability } from '../../agents/agent-availability';
+import type { Scheduler } from '../../scheduler';
 import { answer, type Answer } from '../../twilio/answer';
 import type { CallbackFailures } from '../callbacks/callback-failures';
 import type { HandoffEvents } from '../handoff-events';
@@ -15,13 +16,14 @@ export interface AgentLegWebhooksDeps {
   events: HandoffEvents;
   defaultLanguage: Language;
   log: Logger;
+  /** Runs the background retries of an answer that hit a store blip. */
+  scheduler: Scheduler;
 }
 
 /** The caller's own call is over: a Dial action then says nothing about the agent. */
 const CALLER_GONE = new Set(['completed', 'canceled', 'busy', 'failed', 'no-answer']);
 
-/** How often, and how far apart, an answer that hit a store blip is recorded again in the background. */
-const RECONCILE_ATTEMPTS = 5;
+/** How far apart an answer that hit a store blip is recorded again in the background (for as long as a lease runs). */
 const RECONCILE_DELAY_MS = 1000;
 
 /**
@@ -55,7 +57,7 @@ export class AgentLegWebhooks {
       return answer(this.deps.defaultLanguage, [], { kind: 'hangup' });
     } catch (error) {
       log.error({ err: error, callSid, agentId }, 'could not record the answer; connecting anyway and recording it in the background');
-      this.reconcile(callSid, token, RECONCILE_ATTEMPTS);
+      this.reconcile(callSid, agentId, token, this.reconcileAttempts());
       return connect;
     }
   }
@@ -74,10 +76,16 @@ export class AgentLegWebhooks {
   ): Promise<Answer> {
     const { records } = this.deps;
     const { legSid, callSid, agentId, token } = leg;
-    const record = await records.get(callSid);
+    let record = await records.get(callSid);
     const language = record?.language ?? this.deps.defaultLanguage;
     if (!record) return lost(language);
     const done = answer(language, [], { kind: 'done' });
+    // Twilio says the agent answered this claim and they talked: an answer the store missed (its
+    // background retries not through yet) is recorded now, so the conversation ends as one.
+    if (status.dial === 'completed' && record.token === token && (record.state === 'offered' || record.state === 'callback-dialling')) {
+      const answered = await records.answered(callSid, token);
+      if (answered.kind === 'done') record = answered.record;
+    }
     if (CALLER_GONE.has(status.caller)) {
       if (legSid === callSid) await this.deps.waitingRoom.hungUp(callSid);
       return done;
@@ -107,13 +115,38 @@ export class AgentLegWebhooks {
     return lost(language);
   }
 
-  private reconcile(callSid: string, token: string, attemptsLeft: number): void {
-    if (attemptsLeft <= 0) return;
-    setTimeout(() => {
-      this.deps.records.answered(callSid, token).then(
-        () => this.deps.log.info({ callSid }, 'answer recorded after a store blip'),
-        () => this.reconcile(callSid, token, attemptsLeft - 1),
-      );
-    }, RECONCILE_DELAY_MS).unref();
+  /**
+   * Enough tries, RECONCILE_DELAY_MS apart, to cover the longest lease: the agent answered within
+   * the ring, the lease is longer, and only a lapsed lease (swept once the store is back) puts the
+   * caller back in line, so an outage shorter than the lease never hands a live conversation on.
+   */
+  private reconcileAttempts(): number {
+    const { leaseMs, callbackLeaseMs } = this.deps.records.rules;
+    return Math.ceil(Math.max(leaseMs, callbackLeaseMs) / RECONCILE_DELAY_MS);
+  }
+
+  /**
+   * Records an answer that hit a store blip, RECONCILE_DELAY_MS apart. A refusal is fine only if
+   * the answer was in fact recorded (the blip lost the reply, not the write, or the Dial action
+   * recorded it); otherwise the claim moved on and the conversation is not in the records: said
+   * loudly.
+   */
+  private reconcile(callSid: string, agentId: string, token: string, attemptsLeft: number): void {
+    const { records, log, scheduler } = this.deps;
+    scheduler.after(RECONCILE_DELAY_MS, async () => {
+      try {
+        const result = await records.answered(callSid, token);
+        const record = result.kind === 'done' ? result.record : await records.get(callSid);
+        // Connected to this agent, whatever happened since (ended, wrapped up): the answer is in the records.
+        if (record?.connectedAt !== undefined && record.agentId === agentId) {
+          log.info({ callSid }, 'answer recorded after a store blip');
+          return;
+        }
+        log.error({ callSid, agentId, state: record?.state ?? 'gone', endReason: record?.endReason }, 'an answered call could not be recorded as connected: its claim moved on meanwhile');
+      } catch (error) {
+        if (attemptsLeft > 1) return this.reconcile(callSid, agentId, token, attemptsLeft - 1);
+        log.error({ err: error, callSid }, `an answered call could not be recorded as connected after ${this.reconcileAttempts()} attempts`);
+      }
+    });
   }
 }
