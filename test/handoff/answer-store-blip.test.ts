@@ -93,7 +93,7 @@ describe('the store blips as the agent answers', () => {
     ]);
   });
 
-  it.each([
+  it.each<{ who: string; fields: Record<string, string>; ends: string }>([
     { who: 'the caller', fields: { DialCallStatus: 'completed', CallStatus: 'completed' }, ends: 'caller-hung-up' },
     { who: 'the agent', fields: { DialCallStatus: 'completed' }, ends: 'agent-hung-up' },
   ])('$who hangs up before the retry: the Dial action (completed) records the answer, and the wrap-up is stored', async ({ fields, ends }) => {
