@@ -21,15 +21,14 @@ describe('the hand-off under chaos (3 instances, one Redis, simulated Twilio)', 
   it(`keeps every invariant over ${RUNS} random runs`, async () => {
     // Printed first, so a run that times out can be replayed too.
     console.log(`chaos seed ${SEED}: reproduce with CHAOS_SEED=${SEED} npx jest test/handoff/chaos.test.ts, or npm run chaos -- --runs ${RUNS} --seed ${SEED}`);
+    // No run starts after 45 s (CI's minute); the one under way ends and cleans up. (fast-check's
+    // interruptAfterTimeLimit would abandon it mid-run, its three apps still on Redis as jest moves
+    // on; skipAllAfterTimeLimit counts the skipped runs as rejections and fails.)
+    const deadline = Date.now() + 45_000;
     let ran = 0;
-    const started = Date.now();
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (scenario) => {
-        // No run starts after 45 s (CI's minute), but the one running ends: fast-check's
-        // interruptAfterTimeLimit would abandon it mid-run (its three apps still on Redis while jest
-        // moves on, its keys left behind), and its skipAllAfterTimeLimit counts the runs left as
-        // skipped, which fails the property once they outnumber maxSkipsPerRun.
-        if (Date.now() - started > 45_000) return;
+        if (Date.now() > deadline) return;
         await runChaos(scenario);
         ran += 1;
       }),
