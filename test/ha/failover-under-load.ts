@@ -71,18 +71,23 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
 
       // Whole new calls, one after another, until one works from the welcome to the queue.
       let backAfterS: number | undefined;
+      const probeHangUps = [];
       while (backAfterS === undefined && Date.now() - killedAt < 30_000) {
         const probe = await wholeCall(hotline, tally);
+        probeHangUps.push(probe.hungUp);
         if (probe.normal) backAfterS = (Date.now() - killedAt) / 1000;
         else await sleep(100);
       }
+      await Promise.all(probeHangUps);
       await sleep(1000);
       const calls = await load.stop();
       const ready = await readiness;
-      const apologyShare = tally.apology / Math.max(1, tally.normal + tally.apology);
+      const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+      const outageShare = tally.apologyShare(killedAt, killedAt + (backAfterS ?? 30) * 1000);
       console.log(
         `[ha] ${name}: killed the master on port ${killed.port}; whole calls worked again after ${backAfterS?.toFixed(1) ?? 'more than 30'} s; ` +
-          `${tally.total} TwiML webhooks (${calls} whole calls, ${CALLERS} callers at once): ${tally.apology} apologies (${(apologyShare * 100).toFixed(1)} %), ` +
+          `${tally.total} TwiML webhooks (${calls} whole calls, ${CALLERS} callers at once): ${tally.apology} apologies ` +
+          `(${percent(outageShare)} of the answers from the kill until whole calls worked again, ${percent(tally.apologyShare())} of all), ` +
           `${tally.failures.length} not 200 TwiML; slowest answer ${tally.slowestMs} ms; ${tally.statusRetries} status callbacks answered 503 and were sent again; ` +
           `/readyz 503 from ${ready.unreadyAfterS?.toFixed(1)} s to ${ready.readyAgainAfterS?.toFixed(1)} s`,
       );
@@ -115,6 +120,7 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
       await hotline.settle(20_000);
       const lastProbe = await wholeCall(hotline, tally);
       expect(lastProbe.normal).toBe(true);
+      await lastProbe.hungUp;
       await hotline.settle(20_000);
       expect(await hotline.callRecords.get(lastProbe.call.callSid)).toMatchObject({ callSid: lastProbe.call.callSid, outcome: 'abandoned' });
       expect((await hotline.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
