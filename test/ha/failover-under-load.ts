@@ -46,9 +46,12 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
 
     it('webhooks answer 200 TwiML throughout, whole calls work again within 10 s, nothing acknowledged is lost, the timers resume', async () => {
       const topology = deployment();
+      // The queue's changes as agents' and supervisors' event streams hear them (pub/sub).
+      const changed: string[] = [];
+      const unsubscribe = await hotline.store.handoffs.onChange((change) => changed.push(change.callSid));
       // Acknowledged before the kill: callers waiting, one claimed by alice, alice available.
       const warmUp = new WebhookTally();
-      const waiting = [];
+      const waiting: string[] = [];
       for (let i = 0; i < 4; i++) {
         const { call, normal } = await wholeCall(hotline, warmUp, { hangUp: false });
         expect(normal).toBe(true);
@@ -61,6 +64,7 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
       expect(waiting).toContain(claimed);
       const stillWaiting = waiting.filter((callSid) => callSid !== claimed);
       expect(warmUp.failures).toEqual([]);
+      await waitFor('the changes to be published', async () => waiting.every((callSid) => changed.includes(callSid)));
 
       const tally = new WebhookTally();
       const load = steadyLoad(hotline, tally, CALLERS);
@@ -123,6 +127,9 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
       await lastProbe.hungUp;
       await hotline.settle(20_000);
       expect(await hotline.callRecords.get(lastProbe.call.callSid)).toMatchObject({ callSid: lastProbe.call.callSid, outcome: 'abandoned' });
+      // The event subscription came back by itself too.
+      await waitFor('a change after the failover to be published', async () => changed.includes(lastProbe.call.callSid));
+      unsubscribe();
       expect((await hotline.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     }, 120_000);
   });
