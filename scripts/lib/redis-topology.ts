@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import calculateSlot from 'cluster-key-slot';
 import { freePort } from './free-port';
-import { ask, LOOPBACK, pause, serverArgs, startRedisProcess, until, type RedisProcess } from './redis-process';
+import { ask, LOOPBACK, serverArgs, startRedisProcess, until, type RedisProcess } from './redis-process';
 
 export type { RedisProcess } from './redis-process';
 
@@ -331,5 +331,3 @@ function pairs(flat: string[]): Record<string, string> {
   for (let i = 0; i + 1 < flat.length; i += 2) result[flat[i]!] = flat[i + 1]!;
   return result;
 }
-
-export { pause };

@@ -1,6 +1,5 @@
 import { Cluster } from 'ioredis';
 import { masterOfSlot, nodeAddress, slotPerMaster, type RedisClient } from './redis-connection';
-import type { DeploymentKind } from './redis-deployment';
 
 /**
  * What `/readyz` says about the store: which deployment, whether this instance reaches it, and
@@ -12,12 +11,6 @@ export type StoreStatus =
   | { deployment: 'embedded'; reachable: true }
   | { deployment: 'single' | 'sentinel'; reachable: boolean; master?: string; role?: string; replicas?: number }
   | { deployment: 'cluster'; reachable: boolean; state?: string; masters: number; mastersUp: number };
-
-/** The deployment a client was made for, recovered from the client itself. */
-export function deploymentOf(client: RedisClient): DeploymentKind {
-  if (client instanceof Cluster) return 'cluster';
-  return client.options.sentinels ? 'sentinel' : 'single';
-}
 
 /** Every master answers PING (on a cluster: the master of every slot range), or this rejects. */
 export async function pingMasters(client: RedisClient): Promise<void> {

@@ -106,7 +106,7 @@ async function followWayForward(call: TwilioCallDriver, tally: WebhookTally): Pr
 }
 
 /** The call's status callback; a 503 (the hang-up not recorded yet) is sent again a second later, as Twilio's retries would. */
-export async function hangUp(call: TwilioCallDriver, tally: WebhookTally): Promise<void> {
+async function hangUp(call: TwilioCallDriver, tally: WebhookTally): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const status = await call.hangUp().catch(() => 0);
     if (status === 204) return;

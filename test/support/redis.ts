@@ -14,7 +14,7 @@ export async function testRedis(): Promise<Redis> {
 }
 
 /** Every key under `prefix`: SCAN on each master (a cluster's keys are spread over its masters). */
-export async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
+async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
   const masters = client instanceof Cluster ? client.nodes('master') : [client];
   const found: string[] = [];
   for (const master of masters) {
