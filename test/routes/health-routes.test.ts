@@ -1,3 +1,4 @@
+import { TEST_REDIS_URL } from '../support/redis';
 import { startTestHotline, type TestHotline } from '../support/test-app';
 
 describe.each(['redis', 'memory'] as const)('health and readiness (%s store)', (store) => {
@@ -12,9 +13,11 @@ describe.each(['redis', 'memory'] as const)('health and readiness (%s store)', (
     expect(response.statusCode).toBe(200);
   });
 
-  it('GET /readyz answers 200 when the store answers', async () => {
+  it('GET /readyz answers 200 when the store answers, naming the deployment and its state', async () => {
     const response = await hotline.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
+    if (store === 'memory') expect(response.json()).toEqual({ status: 'ready', store: 'memory', deployment: 'embedded' });
+    else expect(response.json()).toMatchObject({ status: 'ready', store: 'redis', deployment: 'single', redis: { master: expect.stringMatching(new RegExp(`:${new URL(TEST_REDIS_URL).port || 6379}$`)), role: 'master', replicas: expect.any(Number) } });
   });
 
   it('needs no Twilio signature (load balancers and orchestrators call it), and takes no webhook', async () => {
