@@ -9,6 +9,7 @@
  * TwiML, latency per minute, Redis memory per active call and what happened at each kill.
  */
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PromptCatalogue } from '../src/prompts/prompt-catalogue';
@@ -56,6 +57,9 @@ async function main(): Promise<void> {
   const { fleet, topology } = deployment;
   try {
     const baselineBytes = await usedMemory(topology);
+    // The load generator's own lag is part of every latency it measures: reported beside them.
+    const generatorLag = monitorEventLoopDelay({ resolution: 20 });
+    generatorLag.enable();
     const stats = new SoakStats();
     const cpuAtStart = { instances: fleet.processes.map((process) => processCpuSeconds(process.pid)), own: ownCpuSeconds() };
     const desk = new AgentDesk(fleet.balancer, FLEET_PUBLIC_URL, stats, { leaseMs: SOAK_LEASE_SECONDS * 1000, wrapUpMs: 500 });
@@ -93,13 +97,15 @@ async function main(): Promise<void> {
       }),
       loadGenerator: Math.round(((ownCpuSeconds() - cpuAtStart.own) / seconds) * 100),
     };
+    generatorLag.disable();
+    const generatorLagMs = { p50: Math.round(generatorLag.percentile(50) / 1e6), p99: Math.round(generatorLag.percentile(99) / 1e6), max: Math.round(generatorLag.max / 1e6) };
     clearInterval(memoryTimer);
     clearInterval(progressTimer);
     desk.stop();
     await Promise.race([Promise.all(agents), sleep(5000)]);
     const disrupted = await Promise.all(disruptions);
     machine.loadAverageAtEnd = loadAverage();
-    const result = soakResult({ options, machine, stats, seconds, unfinished, baselineBytes, samples, cpuPercent, disruptions: disrupted });
+    const result = soakResult({ options, machine, stats, seconds, unfinished, baselineBytes, samples, cpuPercent, generatorLagMs, disruptions: disrupted });
     printSoakResult(result, log);
     if (result.calls.completed < result.calls.started || result.webhooks.not200 > 0) process.exitCode = 1;
   } finally {

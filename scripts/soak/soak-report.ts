@@ -22,6 +22,8 @@ export interface SoakResult {
   memory: { baselineBytes: number; atSecond: number; activeCalls: number; callsStarted: number; deltaBytes: number; bytesPerActiveCall: number; bytesPerCallStarted: number } | null;
   /** An instance killed during the run has no figure (null). */
   cpuPercent: { instances: Array<number | null>; loadGenerator: number };
+  /** The load generator's event-loop delay: how late it was itself to send and to read answers. */
+  generatorLagMs: { p50: number; p99: number; max: number };
   agentApi: Record<string, number>;
   disruptions: Array<Disruption & { returnedAfterSeconds: number | null; untilReturned: WindowFigures; after30s: WindowFigures }>;
 }
@@ -35,6 +37,7 @@ export function soakResult(parts: {
   baselineBytes: number | undefined;
   samples: MemorySample[];
   cpuPercent: SoakResult['cpuPercent'];
+  generatorLagMs: SoakResult['generatorLagMs'];
   disruptions: Disruption[];
 }): SoakResult {
   const { stats } = parts;
@@ -76,6 +79,7 @@ export function soakResult(parts: {
     latencyByMinute: stats.latencyByMinute(),
     memory,
     cpuPercent: parts.cpuPercent,
+    generatorLagMs: parts.generatorLagMs,
     agentApi: stats.agentApi,
     disruptions: parts.disruptions.map((disruption) => ({
       ...disruption,
@@ -122,7 +126,7 @@ export function printSoakResult(result: SoakResult, log: (line: string) => void 
         `(an ended call's session stays SESSION_TTL_SECONDS for late webhooks)`,
     );
   } else log('Redis memory: no reading');
-  log(`CPU over the run: instances ${result.cpuPercent.instances.map((p) => (p === null ? 'killed' : `${p} %`)).join(', ')}; load generator ${result.cpuPercent.loadGenerator} %`);
+  log(`CPU over the run: instances ${result.cpuPercent.instances.map((p) => (p === null ? 'killed' : `${p} %`)).join(', ')}; load generator ${result.cpuPercent.loadGenerator} % (its event-loop delay p50 ${result.generatorLagMs.p50} ms, p99 ${result.generatorLagMs.p99} ms, max ${result.generatorLagMs.max} ms)`);
   log(`agent API: ${Object.entries(result.agentApi).map(([what, n]) => `${what} ${n}`).join(', ') || 'none'}`);
   for (const d of result.disruptions) {
     const returned = d.returnedAfterSeconds === null ? 'service did NOT return within 120 s' : `a whole new call worked again ${d.returnedAfterSeconds.toFixed(2)} s after`;

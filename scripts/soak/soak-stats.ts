@@ -42,8 +42,8 @@ export class SoakStats {
     return Date.now() - this.startedAt;
   }
 
-  /** One webhook whose answer must be 200 TwiML; `status` 0 when no instance answered at all. */
-  webhook(sentAt: number, status: number, trouble: AnswerTrouble): void {
+  /** One webhook whose answer must be 200 TwiML; `status` is the HTTP status, or why there was none. */
+  webhook(sentAt: number, status: number | 'no answer' | 'not within 15 s', trouble: AnswerTrouble): void {
     const latency = this.now() - sentAt;
     const minute = Math.floor(sentAt / 60_000);
     (this.latencies[minute] ??= []).push(latency);
@@ -53,7 +53,7 @@ export class SoakStats {
     if (status !== 200) {
       bucket.not200 += 1;
       this.not200 += 1;
-      const label = status === 0 ? 'no answer' : String(status);
+      const label = String(status);
       this.notOkByStatus[label] = (this.notOkByStatus[label] ?? 0) + 1;
     }
     if (trouble === 'apology') {
