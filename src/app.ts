@@ -82,7 +82,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   checkAgentLabels(deps.catalogue);
   const urls = new WebhookUrls(config.publicBaseUrl);
   const renderer = new TwimlRenderer(deps.catalogue, urls, config.holdMusicUrl);
-  const metrics = new HotlineMetrics({ ping: () => deps.store.ping(), queue: deps.store.handoffs, clock });
+  const metrics = new HotlineMetrics({
+    ping: () => deps.store.ping(),
+    queue: deps.store.handoffs,
+    clock,
+    replicaShortfalls: () => deps.store.replicaShortfalls(),
+  });
   const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);
   // Every SMS goes through this one gate: menus, codes, reset links, callbacks, agents.

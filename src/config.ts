@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { languageSchema, type Language } from '../flows/vocabulary';
 import { businessHoursSchema, DEFAULT_TIMEZONE, timeZoneSchema, type BusinessHours } from './hours/business-hours';
+import { DEPLOYMENT_VARIABLES, hostPortListSchema, natMapSchema, sentinelNameSchema, type RedisDeployment } from './store/redis-deployment';
 
 /** Used only in simulate mode when no token is configured; the caller simulator signs with it too. */
 export const SIMULATE_DEV_AUTH_TOKEN = 'simulate-dev-auth-token-not-secret';
@@ -40,7 +41,12 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  // Exactly one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (none: the embedded store).
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+  REDIS_SENTINELS: z.preprocess(emptyAsUndefined, hostPortListSchema.optional()),
+  REDIS_SENTINEL_NAME: z.preprocess(emptyAsUndefined, sentinelNameSchema.default('mymaster')),
+  REDIS_CLUSTER_NODES: z.preprocess(emptyAsUndefined, hostPortListSchema.optional()),
+  REDIS_CLUSTER_NAT_MAP: z.preprocess(emptyAsUndefined, natMapSchema.optional()),
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default('hotline:')),
   TWILIO_ACCOUNT_SID: z.preprocess(emptyAsUndefined, z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
@@ -98,7 +104,8 @@ export interface Config {
   port: number;
   host: string;
   publicBaseUrl: string;
-  redisUrl: string | undefined;
+  /** The Redis deployment every instance shares; undefined: the embedded store (one development process). */
+  redis: RedisDeployment | undefined;
   redisKeyPrefix: string;
   twilio: {
     mode: 'live' | 'simulate';
@@ -175,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = e.TWILIO_MODE ?? (hasCredentials ? 'live' : 'simulate');
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
 
+  const redis = redisDeployment(e);
+
   if (e.WALLET_API_URL && !e.WALLET_API_TOKEN) throw new ConfigError('WALLET_API_TOKEN: required when WALLET_API_URL is set');
 
   // A lease shorter than the ring would hand the caller to a second agent while the first one's phone still rings.
@@ -199,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicBaseUrl,
-    redisUrl: e.REDIS_URL,
+    redis,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     twilio: {
       mode,
@@ -253,4 +262,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     serviceLevelSeconds: e.SERVICE_LEVEL_SECONDS,
   };
+}
+
+/** The one deployment the environment names; two at once is a start error naming both. */
+function redisDeployment(e: z.infer<typeof envSchema>): RedisDeployment | undefined {
+  const chosen: RedisDeployment[] = [];
+  if (e.REDIS_URL) chosen.push({ kind: 'single', url: e.REDIS_URL });
+  if (e.REDIS_SENTINELS) chosen.push({ kind: 'sentinel', sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME });
+  if (e.REDIS_CLUSTER_NODES) chosen.push({ kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, natMap: e.REDIS_CLUSTER_NAT_MAP ?? {} });
+  if (chosen.length > 1) {
+    const names = chosen.map((deployment) => DEPLOYMENT_VARIABLES[deployment.kind]).join(' and ');
+    throw new ConfigError(`${names}: set only one of REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES (one Redis deployment)`);
+  }
+  if (e.REDIS_CLUSTER_NAT_MAP && !e.REDIS_CLUSTER_NODES) throw new ConfigError('REDIS_CLUSTER_NAT_MAP: only with REDIS_CLUSTER_NODES');
+  return chosen[0];
 }

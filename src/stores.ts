@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { AgentAvailability } from './agents/agent-availability';
 import { MemoryAgentAvailability } from './agents/memory-agent-availability';
 import { RedisAgentAvailability } from './agents/redis-agent-availability';
@@ -14,10 +14,13 @@ import { DEFAULT_RECORD_STREAM_MAXLEN, type RecordStream } from './store/record-
 import { RedisRecordStream } from './store/redis-record-stream';
 import { MemoryKeyValueStore } from './store/memory-key-value-store';
 import { MemorySessionStore } from './store/memory-session-store';
+import type { RedisClient } from './store/redis-connection';
 import { RedisKeyValueStore } from './store/redis-key-value-store';
 import { redisKeys } from './store/redis-keys';
 import { RedisSessionStore } from './store/redis-session-store';
+import { ReplicaWait } from './store/replica-wait';
 import type { SessionStore } from './store/session-store';
+import { pingMasters, storeStatus, type StoreStatus } from './store/store-status';
 
 /**
  * Everything the hotline keeps between webhooks, behind one bundle. `redis` is shared by every
@@ -35,24 +38,36 @@ export interface Store {
   readonly records: RecordStream;
   /** Wrong-attempt counters, locks and SMS quotas (SPEC §3). */
   readonly limits: LimitStores;
-  /** Resolves when the backing store answers; rejects fast when it does not. */
+  /** Resolves when the backing store answers (every master of a cluster); rejects fast when it does not. */
   ping(): Promise<void>;
+  /** The deployment and its state, for /readyz (never rejects: `reachable` says). */
+  status(): Promise<StoreStatus>;
+  /** Queue writes no replica acknowledged in time since start (SPEC §5: they stand, and are counted). */
+  replicaShortfalls(): number;
   close(): Promise<void>;
 }
 
-export function createRedisStore(redis: Redis, prefix: string, recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN): Store {
+export interface RedisStoreOptions {
+  recordsMaxLen?: number;
+  /** Where the store logs what it lets pass (a write not yet on a replica). */
+  log?: Logger;
+}
+
+export function createRedisStore(redis: RedisClient, prefix: string, options: RedisStoreOptions = {}): Store {
   const keys = redisKeys(prefix);
+  const recordsMaxLen = options.recordsMaxLen ?? DEFAULT_RECORD_STREAM_MAXLEN;
+  const replicaWait = new ReplicaWait(redis, options.log);
   return {
     kind: 'redis',
     sessions: new RedisSessionStore(redis, keys),
     values: new RedisKeyValueStore(redis, keys),
-    handoffs: new RedisHandoffStore(redis, prefix, undefined, recordsMaxLen),
+    handoffs: new RedisHandoffStore(redis, prefix, { recordsMaxLen, replicaWait, ...(options.log ? { log: options.log } : {}) }),
     availability: new RedisAgentAvailability(redis, prefix),
     records: new RedisRecordStream(redis, handoffKeys(prefix).records, recordsMaxLen),
     limits: redisLimitStores(redis, prefix),
-    ping: async () => {
-      await redis.ping();
-    },
+    ping: () => pingMasters(redis),
+    status: () => storeStatus(redis),
+    replicaShortfalls: () => replicaWait.shortfalls,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
@@ -80,6 +95,8 @@ export function createMemoryStore(clock: Clock, recordsMaxLen = DEFAULT_RECORD_S
     records,
     limits,
     ping: async () => undefined,
+    status: async () => ({ deployment: 'embedded', reachable: true }),
+    replicaShortfalls: () => 0,
     close: async () => clearInterval(sweeper),
   };
 }

@@ -8,7 +8,8 @@ import { PromptCatalogue } from './prompts/prompt-catalogue';
 import { embeddedDatabase } from './records/sql/embedded-database';
 import { postgresDatabase } from './records/sql/postgres-database';
 import type { SqlDatabase } from './records/sql/sql-database';
-import { connectRedis } from './store/redis-connection';
+import { connectDeployment } from './store/redis-connection';
+import { describeDeployment } from './store/redis-deployment';
 import { createMemoryStore, createRedisStore, type Store } from './stores';
 import { LiveTwilioGateway } from './twilio/live-twilio-gateway';
 import { PatientTwilioGateway } from './twilio/patient-twilio-gateway';
@@ -37,7 +38,7 @@ async function createRecordsDatabase(config: Config, logger: Logger): Promise<Sq
   const { databaseUrl, dataDir } = config.records;
   if (databaseUrl) return postgresDatabase(databaseUrl, logger);
   const folder = path.resolve(projectRoot(), dataDir, 'records');
-  if (config.redisUrl) {
+  if (config.redis) {
     logger.warn(
       { folder },
       'DATABASE_URL is not set: call records go to an embedded database in this process only. With several instances set DATABASE_URL, ' +
@@ -54,15 +55,16 @@ function createWallet(config: Config, store: Store): WalletBackend {
 }
 
 async function createStore(config: Config, logger: Logger): Promise<Store> {
-  if (!config.redisUrl) {
+  if (!config.redis) {
     logger.warn(
-      'REDIS_URL is not set: using the embedded in-process store. Call state is lost on restart and is not shared ' +
-        'with other instances; set REDIS_URL for anything but a single development process.',
+      'No Redis is set (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES): using the embedded in-process store. Call state is lost ' +
+        'on restart and is not shared with other instances; set one for anything but a single development process.',
     );
     return createMemoryStore(systemClock, config.records.streamMaxLen);
   }
-  const redis = await connectRedis(config.redisUrl);
-  return createRedisStore(redis, config.redisKeyPrefix, config.records.streamMaxLen);
+  const redis = await connectDeployment(config.redis);
+  logger.info({ redis: describeDeployment(config.redis) }, 'connected to Redis');
+  return createRedisStore(redis, config.redisKeyPrefix, { recordsMaxLen: config.records.streamMaxLen, log: logger.child({ component: 'store' }) });
 }
 
 /** Live: Twilio's REST API, within a 2 s budget per webhook (SPEC §4.1); slow requests go on and are retried in the background. */

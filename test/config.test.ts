@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.host).toBe('0.0.0.0');
     expect(config.publicBaseUrl).toBe('http://localhost:3000');
-    expect(config.redisUrl).toBeUndefined();
+    expect(config.redis).toBeUndefined();
     expect(config.redisKeyPrefix).toBe('hotline:');
     expect(config.defaultLanguage).toBe('zh-CN');
     expect(config.logLevel).toBe('info');
@@ -61,7 +61,7 @@ describe('loadConfig', () => {
     expect(config.twilio.mode).toBe('live');
     expect(config.overflowNumber).toBe('+8610123456789');
     expect(config.defaultLanguage).toBe('en-US');
-    expect(config.redisUrl).toBe('redis://redis:6379');
+    expect(config.redis).toEqual({ kind: 'single', url: 'redis://redis:6379' });
   });
 
   it.each([
@@ -145,5 +145,60 @@ describe('loadConfig', () => {
     ['SMS_COUNTRY_CODES', '86,,1'],
   ])('a bad %s (%p) stops the start naming it', (name, value) => {
     expect(refusal({ [name]: value }).message).toContain(name);
+  });
+});
+
+describe('the Redis deployment (SPEC §5 "High availability")', () => {
+  it('none set: the embedded store', () => {
+    expect(loadConfig({ REDIS_URL: '', REDIS_SENTINELS: '', REDIS_CLUSTER_NODES: '' }).redis).toBeUndefined();
+  });
+
+  it('REDIS_SENTINELS with REDIS_SENTINEL_NAME, or its default mymaster', () => {
+    expect(loadConfig({ REDIS_SENTINELS: 'sentinel-1:26379, sentinel-2:26379,10.0.0.3:26380', REDIS_SENTINEL_NAME: 'hotline' }).redis).toEqual({
+      kind: 'sentinel',
+      name: 'hotline',
+      sentinels: [
+        { host: 'sentinel-1', port: 26379 },
+        { host: 'sentinel-2', port: 26379 },
+        { host: '10.0.0.3', port: 26380 },
+      ],
+    });
+    expect(loadConfig({ REDIS_SENTINELS: '[::1]:26379' }).redis).toEqual({ kind: 'sentinel', name: 'mymaster', sentinels: [{ host: '::1', port: 26379 }] });
+  });
+
+  it('REDIS_CLUSTER_NODES, with REDIS_CLUSTER_NAT_MAP from announced to reachable addresses', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2:6379' }).redis).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'redis-1', port: 6379 },
+        { host: 'redis-2', port: 6379 },
+      ],
+      natMap: {},
+    });
+    const natted = loadConfig({ REDIS_CLUSTER_NODES: '203.0.113.73:30001', REDIS_CLUSTER_NAT_MAP: '10.0.1.230:6379=203.0.113.73:30001,10.0.1.231:6379=203.0.113.73:30002' });
+    expect(natted.redis).toMatchObject({
+      kind: 'cluster',
+      natMap: { '10.0.1.230:6379': { host: '203.0.113.73', port: 30001 }, '10.0.1.231:6379': { host: '203.0.113.73', port: 30002 } },
+    });
+  });
+
+  it.each([
+    ['REDIS_URL and REDIS_SENTINELS', { REDIS_URL: 'redis://redis:6379', REDIS_SENTINELS: 's:26379' }],
+    ['REDIS_URL and REDIS_CLUSTER_NODES', { REDIS_URL: 'redis://redis:6379', REDIS_CLUSTER_NODES: 'n:6379' }],
+    ['REDIS_SENTINELS and REDIS_CLUSTER_NODES', { REDIS_SENTINELS: 's:26379', REDIS_CLUSTER_NODES: 'n:6379' }],
+  ])('two deployments at once (%s) stop the start naming both', (names, env) => {
+    expect(refusal(env).message).toContain(names);
+  });
+
+  it.each([
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: 'sentinel-1' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: 'sentinel-1:99999' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: ',' }],
+    ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: 's:26379', REDIS_SENTINEL_NAME: 'my master' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: 'redis://n:6379' }],
+    ['REDIS_CLUSTER_NAT_MAP', { REDIS_CLUSTER_NODES: 'n:6379', REDIS_CLUSTER_NAT_MAP: '10.0.0.1:6379' }],
+    ['REDIS_CLUSTER_NAT_MAP', { REDIS_URL: 'redis://redis:6379', REDIS_CLUSTER_NAT_MAP: '10.0.0.1:6379=n:6379' }],
+  ] as const)('a bad %s stops the start naming it', (name, env) => {
+    expect(refusal(env).message).toContain(name);
   });
 });

@@ -23,6 +23,8 @@ interface Topology {
   readonly processes: readonly RedisProcess[];
   /** SIGKILLs the master (of the queue's slot on a cluster) and answers it; `restart()` brings it back. */
   killMaster(): Promise<RedisProcess>;
+  /** The live data servers that replicate `master` now (by their INFO replication). */
+  replicasOf(master: RedisProcess): Promise<RedisProcess[]>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startSingleServer(): Promise<SingleServer> {
       await server.kill();
       return server;
     },
+    replicasOf: async () => [],
     stop: () => stopAll([server]),
   };
 }
@@ -165,6 +168,7 @@ export async function startSentinelDeployment(options: SentinelOptions = {}): Pr
         await current.kill();
         return current;
       },
+      replicasOf: (current) => replicasAmong(servers, current),
       waitForNewMaster: (old, timeoutMs = 30_000) =>
         until('the sentinels to promote a new master', timeoutMs, async () => {
           const current = await masterNow();
@@ -258,6 +262,7 @@ function clusterDeployment(nodes: RedisProcess[]): ClusterDeployment {
     masterOfSlot,
     killMasterOfSlot,
     killMaster: () => killMasterOfSlot(QUEUE_SLOT),
+    replicasOf: (master) => replicasAmong(nodes, master),
     waitForNewMaster: async (old, slot, timeoutMs = 30_000) => {
       const promoted = await until(`slot ${slot} to be served by a new master`, timeoutMs, async () => {
         const master = await masterOfSlot(slot);
@@ -269,6 +274,12 @@ function clusterDeployment(nodes: RedisProcess[]): ClusterDeployment {
     waitUntilOk,
     stop: () => stopAll(nodes),
   };
+}
+
+async function replicasAmong(servers: readonly RedisProcess[], master: RedisProcess): Promise<RedisProcess[]> {
+  const live = servers.filter((server) => server !== master && server.alive());
+  const roles = await Promise.all(live.map((server) => info(server.port, 'replication').catch(() => '')));
+  return live.filter((_, i) => roles[i]!.includes('role:slave') && roles[i]!.includes(`master_port:${master.port}\r`));
 }
 
 /** `count` different free loopback ports. */

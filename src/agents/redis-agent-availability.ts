@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection';
 import type { AgentAvailability } from './agent-availability';
 import { agentKeys, type AgentKeys } from './agent-keys';
 
@@ -6,7 +6,7 @@ export class RedisAgentAvailability implements AgentAvailability {
   private readonly keys: AgentKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = agentKeys(prefix);

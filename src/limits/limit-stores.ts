@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection';
 import type { Clock } from '../clock';
 import type { AttemptStore } from './attempt-store';
 import { limitKeys } from './limit-keys';
@@ -14,7 +14,7 @@ export interface LimitStores {
   quotas: QuotaStore;
 }
 
-export function redisLimitStores(redis: Redis, prefix: string): LimitStores {
+export function redisLimitStores(redis: RedisClient, prefix: string): LimitStores {
   const keys = limitKeys(prefix);
   return { attempts: new RedisAttemptStore(redis, keys), quotas: new RedisQuotaStore(redis, keys) };
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection';
 import {
   decodeReservation,
   decodeSettlement,
@@ -18,7 +18,7 @@ export class RedisAttemptStore implements AttemptStore {
   private readonly reserveScript;
   private readonly settleScript;
 
-  constructor(private readonly redis: Redis, private readonly keys: LimitKeys) {
+  constructor(private readonly redis: RedisClient, private readonly keys: LimitKeys) {
     this.reserveScript = limitScript(redis, 'reserve-2.lua');
     this.settleScript = limitScript(redis, 'settle-2.lua');
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redis-connection';
 import type { LimitKeys } from './limit-keys';
 import { decodeTake, type Quota, type QuotaStore } from './quota-store';
 import { limitScript } from './redis-scripts';
@@ -8,7 +8,7 @@ export class RedisQuotaStore implements QuotaStore {
   private readonly takeScript;
   private readonly giveBackScript;
 
-  constructor(redis: Redis, private readonly keys: LimitKeys) {
+  constructor(redis: RedisClient, private readonly keys: LimitKeys) {
     this.takeScript = limitScript(redis, 'take-1.lua');
     this.giveBackScript = limitScript(redis, 'give-back-1.lua');
   }

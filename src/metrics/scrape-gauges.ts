@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { TIERS, type Tier } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
 import type { HandoffStore } from '../handoff/record/handoff-store';
@@ -9,6 +9,8 @@ export interface ScrapeSources {
   ping(): Promise<void>;
   queue: Pick<HandoffStore, 'depth' | 'list'>;
   clock: Clock;
+  /** The store's count of queue writes no replica acknowledged in time (`Store.replicaShortfalls`). */
+  replicaShortfalls(): number;
 }
 
 /**
@@ -33,7 +35,10 @@ function queueGauge(registry: Registry, name: string, help: string, read: (tier:
   });
 }
 
-/** The gauges Prometheus reads from the store when it scrapes: its reachability, the queues' depth and longest wait. */
+/**
+ * What Prometheus reads from the store when it scrapes: its reachability, the queues' depth and
+ * longest wait, and the queue writes that stood without a replica's acknowledgement (SPEC §5).
+ */
 export function registerScrapeGauges(registry: Registry, sources: ScrapeSources): void {
   new Gauge({
     name: 'hotline_store_up',
@@ -46,6 +51,16 @@ export function registerScrapeGauges(registry: Registry, sources: ScrapeSources)
       } catch {
         this.set(0);
       }
+    },
+  });
+  new Counter({
+    name: 'hotline_replica_wait_shortfalls_total',
+    help: 'Queue writes (enqueue, claim, state changes) that no replica acknowledged within the bounded WAIT; they stand (none attached, e.g. a single server or just after a failover, or one lagging)',
+    registers: [registry],
+    collect() {
+      // The store counts; the counter follows it (the store's count only grows).
+      this.reset();
+      this.inc(sources.replicaShortfalls());
     },
   });
   queueGauge(registry, 'hotline_queue_depth', 'Callers waiting, per queue', (tier) => sources.queue.depth(tier));

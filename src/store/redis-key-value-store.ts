@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { KeyValueStore } from './key-value-store';
 import type { RedisKeys } from './redis-keys';
 
@@ -9,10 +9,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
 return added
 `;
 
-type SetRedis = Redis & { kvAddToSet(key: string, member: string, ttlMs: string): Promise<number> };
+type SetRedis = RedisClient & { kvAddToSet(key: string, member: string, ttlMs: string): Promise<number> };
 
 export class RedisKeyValueStore implements KeyValueStore {
-  constructor(private readonly redis: Redis, private readonly keys: RedisKeys) {
+  constructor(private readonly redis: RedisClient, private readonly keys: RedisKeys) {
     if (!('kvAddToSet' in redis)) redis.defineCommand('kvAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
   }
 

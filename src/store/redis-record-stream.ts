@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { RecordStream, StreamEntry, StreamLag } from './record-stream';
 import { entryTime } from './record-stream';
 
@@ -23,7 +23,7 @@ function entries(raw: RawEntries): StreamEntry[] {
  */
 export class RedisRecordStream implements RecordStream {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly maxLen: number,
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { RedisKeys } from './redis-keys';
 import type { SessionStore, StoredSession } from './session-store';
 
@@ -11,14 +11,14 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
-type SessionRedis = Redis & {
+type SessionRedis = RedisClient & {
   sessionCompareAndSet(key: string, expected: string, data: string, ttl: string): Promise<number>;
 };
 
 export class RedisSessionStore implements SessionStore {
   private readonly redis: SessionRedis;
 
-  constructor(redis: Redis, private readonly keys: RedisKeys) {
+  constructor(redis: RedisClient, private readonly keys: RedisKeys) {
     if (!('sessionCompareAndSet' in redis)) {
       redis.defineCommand('sessionCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     }

@@ -18,7 +18,7 @@ describe('the record stream in Redis', () => {
   recordStreamContract(async (maxLen) => {
     const prefix = uniquePrefix('record-stream');
     prefixes.push(prefix);
-    return createRedisStore(redis, prefix, maxLen).records;
+    return createRedisStore(redis, prefix, maxLen === undefined ? {} : { recordsMaxLen: maxLen }).records;
   });
 
   it('has a consumer group that survives being ensured twice', async () => {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redis-connection';
 import pino from 'pino';
 import { buildApp, type AppDeps } from '../../src/app';
 import type { Clock } from '../../src/clock';
@@ -90,7 +90,7 @@ export interface TestHotlineOptions {
   store?: 'redis' | 'memory';
   /** Share one Redis prefix between several apps (instances) in a test. */
   prefix?: string;
-  redis?: Redis;
+  redis?: RedisClient;
   clock?: ManualClock;
   env?: Record<string, string>;
   deps?: Partial<AppDeps>;

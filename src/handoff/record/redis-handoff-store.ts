@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Tier } from '../../../flows/vocabulary';
 import { DEFAULT_RECORD_STREAM_MAXLEN } from '../../store/record-stream';
+import { subscriberOf, type RedisClient } from '../../store/redis-connection';
+import { ReplicaWait } from '../../store/replica-wait';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
 import { INDEX_NAMES, type ApplyOutcome, type ClaimAnswer, type ClaimBatch, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
@@ -16,9 +17,6 @@ const CLAIM_QUEUES: readonly Tier[] = ['tier1', 'tier2'];
 const CLAIM_INDEXES: readonly IndexName[] = [...CLAIM_QUEUES, 'leases', 'heartbeats', 'retries'];
 /** Figures older than a day say nothing about the queue now: an idle queue's lists expire. */
 const FIGURES_TTL_MS = 24 * 3600_000;
-/** How long a step waits for a replica to acknowledge it; beyond, the step stands and the shortfall is logged. */
-const REPLICA_WAIT_MS = 100;
-const REPLICA_CHECK_MS = 30_000;
 
 /**
  * Source runs (ts-jest, tsx) find `lua/` next to this file; the compiled build runs from dist/
@@ -33,24 +31,35 @@ function luaScript(name: string): string {
 
 type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
+export interface RedisHandoffStoreOptions {
+  log?: Logger;
+  /** The call records' stream bound (record-stream.ts); its key is built with the hand-off's. */
+  recordsMaxLen?: number;
+  /** Where applied steps wait for a replica; default: one of this store's own. */
+  replicaWait?: ReplicaWait;
+}
+
 /**
  * Hand-off records in Redis: a hash per call, a sorted set per queue and per timer, a key per
  * agent holding a call, all under the `{queue}` hash tag. A claim is lua/claim-5+n.lua, every
  * other change lua/apply-9.lua; every change that must survive a failover waits for a replica
- * (WAIT) when the server has one.
+ * (WAIT, bounded; store/replica-wait.ts) on the master holding the queue.
  */
 export class RedisHandoffStore implements HandoffStore {
   private readonly keys: HandoffKeys;
-  private replicas: { count: number; checkedAt: number } = { count: 0, checkedAt: -Infinity };
+  private readonly log: Logger | undefined;
+  private readonly recordsMaxLen: number;
+  private readonly replicaWait: ReplicaWait;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
-    private readonly log?: Logger,
-    /** The call records' stream bound (record-stream.ts); its key is built with the hand-off's. */
-    private readonly recordsMaxLen = DEFAULT_RECORD_STREAM_MAXLEN,
+    options: RedisHandoffStoreOptions = {},
   ) {
     this.keys = handoffKeys(prefix);
+    this.log = options.log;
+    this.recordsMaxLen = options.recordsMaxLen ?? DEFAULT_RECORD_STREAM_MAXLEN;
+    this.replicaWait = options.replicaWait ?? new ReplicaWait(redis, options.log);
     if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 9, lua: luaScript('apply-9.lua') });
     // Its number of keys varies with the claims and candidates: given first on every call.
     if (!(CLAIM in redis)) redis.defineCommand(CLAIM, { lua: luaScript('claim-5+n.lua') });
@@ -103,7 +112,7 @@ export class RedisHandoffStore implements HandoffStore {
       String(this.recordsMaxLen),
     );
     const outcome = decodeApply(reply);
-    if (outcome === 'applied') await this.waitForReplica(plan.callSid);
+    if (outcome === 'applied') await this.replicaWait.after(this.keys.record(plan.callSid), { callSid: plan.callSid });
     return outcome;
   }
 
@@ -117,7 +126,7 @@ export class RedisHandoffStore implements HandoffStore {
     const reply = await this.script(CLAIM).call(this.redis, keys.length, ...keys, JSON.stringify({ terms: batch.terms, claims: batch.claims, readAhead: batch.readAhead }), this.keys.events, ...candidates);
     const answer = decodeClaims(reply, batch.claims.length);
     const claimed = answer.outcomes.find((outcome) => outcome.kind === 'claimed');
-    if (claimed) await this.waitForReplica(claimed.stored.record.callSid);
+    if (claimed) await this.replicaWait.after(this.keys.record(claimed.stored.record.callSid), { callSid: claimed.stored.record.callSid });
     return answer;
   }
 
@@ -167,7 +176,7 @@ export class RedisHandoffStore implements HandoffStore {
   }
 
   async onChange(listener: (change: RecordChange) => void): Promise<() => void> {
-    const subscriber = this.redis.duplicate({ enableOfflineQueue: true });
+    const subscriber = subscriberOf(this.redis);
     subscriber.on('message', (_channel: string, message: string) => {
       try {
         listener(JSON.parse(message) as RecordChange);
@@ -190,17 +199,5 @@ export class RedisHandoffStore implements HandoffStore {
 
   private script(name: typeof APPLY | typeof CLAIM): ScriptCommand {
     return (this.redis as unknown as Record<string, ScriptCommand>)[name]!;
-  }
-
-  /** SPEC §5: an acknowledged step survives a failover when a replica has it; without one, it stands and is logged. */
-  private async waitForReplica(callSid: string): Promise<void> {
-    const now = Date.now();
-    if (now - this.replicas.checkedAt > REPLICA_CHECK_MS) {
-      const info = await this.redis.info('replication');
-      this.replicas = { count: Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0), checkedAt: now };
-    }
-    if (this.replicas.count === 0) return;
-    const acknowledged = await this.redis.wait(1, REPLICA_WAIT_MS);
-    if (acknowledged < 1) this.log?.warn({ callSid }, 'hand-off step not yet on a replica; it stands');
   }
 }

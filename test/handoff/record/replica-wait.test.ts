@@ -25,7 +25,7 @@ describe('a claim waits for a replica (private primary and replica)', () => {
     for (let i = 0; i < 100 && !/master_link_status:up/.test(await replica.redis.info('replication')); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const store = new RedisHandoffStore(primary.redis, 'wait:', pino(log.stream));
+    const store = new RedisHandoffStore(primary.redis, 'wait:', { log: pino(log.stream) });
     records = new HandoffRecords(store, DEFAULT_HANDOFF_RULES, new ManualClock());
   }, 20_000);
   afterAll(async () => {

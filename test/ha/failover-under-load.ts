@@ -1,0 +1,122 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisTopology } from '../../scripts/lib/redis-topology';
+import { migrate } from '../../src/records/sql/migrations';
+import { connectDeployment, type RedisClient } from '../../src/store/redis-connection';
+import { loadConfig } from '../../src/config';
+import { ALICE } from '../agent-api/agent-test-kit';
+import { createPostgresDatabase, type TestDatabase } from '../support/postgres';
+import { uniquePrefix } from '../support/redis';
+import { startRecordsHotline, type RecordsHotline } from '../records/records-kit';
+import { TOPOLOGY_TIMEOUT_MS } from './topology-kit';
+import { steadyLoad, WebhookTally, wholeCall } from './webhook-load';
+
+/** SPEC §5: after a failover the app serves whole calls again within this many seconds, with no restart. */
+const SERVICE_BACK_WITHIN_S = 10;
+/** Twilio's own limit: an answer later than this is an "application error" to the caller. */
+const TWILIO_TIMEOUT_MS = 15_000;
+/** Callers making whole calls at once while the master dies (the machine is small and shared). */
+const CALLERS = 6;
+
+/**
+ * The master dies (SIGKILL) while callers make whole calls through signed webhooks. Every TwiML
+ * webhook is answered 200 (an apology and a way forward allowed), whole calls work again within
+ * 10 s, every caller queued and every claim acknowledged before the kill is still there after
+ * it, and the sweeper and the records worker carry on by themselves. Prints the seconds until
+ * service returned and the share of apologies.
+ */
+export function failoverUnderLoad(name: string, deployment: () => RedisTopology): void {
+  describe(`the master dies under load (${name})`, () => {
+    let database: TestDatabase;
+    let client: RedisClient;
+    let hotline: RecordsHotline;
+
+    beforeAll(async () => {
+      database = await createPostgresDatabase(`ha_${name}`);
+      await migrate(database.db);
+      // The app's own client, with the production options (fail fast on the webhook path).
+      client = await connectDeployment(loadConfig(deployment().env).redis!);
+      hotline = await startRecordsHotline(database, { redis: client, prefix: uniquePrefix(`failover-${name}`) });
+    }, TOPOLOGY_TIMEOUT_MS);
+    afterAll(async () => {
+      await hotline.close();
+      client.disconnect();
+      await database.drop();
+    }, TOPOLOGY_TIMEOUT_MS);
+
+    it('webhooks answer 200 TwiML throughout, whole calls work again within 10 s, nothing acknowledged is lost, the timers resume', async () => {
+      const topology = deployment();
+      // Acknowledged before the kill: callers waiting, one claimed by alice, alice available.
+      const warmUp = new WebhookTally();
+      const waiting = [];
+      for (let i = 0; i < 4; i++) {
+        const { call, normal } = await wholeCall(hotline, warmUp, { hangUp: false });
+        expect(normal).toBe(true);
+        waiting.push(call.callSid);
+      }
+      await hotline.available(ALICE);
+      const claim = await hotline.claim(ALICE);
+      expect(claim.statusCode).toBe(200);
+      const claimed = (claim.json() as { callSid: string }).callSid;
+      expect(waiting).toContain(claimed);
+      const stillWaiting = waiting.filter((callSid) => callSid !== claimed);
+      expect(warmUp.failures).toEqual([]);
+
+      const tally = new WebhookTally();
+      const load = steadyLoad(hotline, tally, CALLERS);
+      await sleep(1500);
+      const killedAt = Date.now();
+      const killed = await topology.killMaster();
+
+      // Whole new calls, one after another, until one works from the welcome to the queue.
+      let backAfterS: number | undefined;
+      while (backAfterS === undefined && Date.now() - killedAt < 30_000) {
+        const probe = await wholeCall(hotline, tally);
+        if (probe.normal) backAfterS = (Date.now() - killedAt) / 1000;
+        else await sleep(100);
+      }
+      await sleep(1000);
+      const calls = await load.stop();
+      const apologyShare = tally.apology / Math.max(1, tally.normal + tally.apology);
+      console.log(
+        `[ha] ${name}: killed the master on port ${killed.port}; whole calls worked again after ${backAfterS?.toFixed(1) ?? 'more than 30'} s; ` +
+          `${tally.total} TwiML webhooks (${calls} whole calls, ${CALLERS} callers at once): ${tally.apology} apologies (${(apologyShare * 100).toFixed(1)} %), ` +
+          `${tally.failures.length} not 200 TwiML; slowest answer ${tally.slowestMs} ms; ${tally.statusRetries} status callbacks answered 503 and were sent again`,
+      );
+
+      expect(tally.failures).toEqual([]);
+      expect(tally.slowestMs).toBeLessThan(TWILIO_TIMEOUT_MS);
+      expect(backAfterS).toBeDefined();
+      expect(backAfterS!).toBeLessThanOrEqual(SERVICE_BACK_WITHIN_S);
+
+      // Nothing acknowledged before the kill is lost.
+      for (const callSid of stillWaiting) {
+        expect(await hotline.records.get(callSid)).toMatchObject({ state: 'waiting', queue: 'tier1' });
+        expect(await hotline.position(callSid)).not.toBeNull();
+      }
+      expect(await hotline.records.get(claimed)).toMatchObject({ state: 'offered', agentId: 'alice' });
+      expect(await hotline.store.handoffs.heldBy('alice')).toBe(claimed);
+      expect(await hotline.store.availability.isAvailable('alice')).toBe(true);
+
+      // The sweeper carries on by itself: alice never answered, so her claim's lease lapses and the caller is back in line.
+      hotline.clock.advance(hotline.config.handoff.leaseSeconds * 1000 + 1000);
+      await waitFor('the sweeper to put the lapsed claim back in line', async () => (await hotline.records.get(claimed))?.state === 'waiting');
+      expect(await hotline.store.handoffs.heldBy('alice')).toBeNull();
+
+      // The records worker carries on by itself: calls that ended after the failover reach the database.
+      await hotline.settle(20_000);
+      const lastProbe = await wholeCall(hotline, tally);
+      expect(lastProbe.normal).toBe(true);
+      await hotline.settle(20_000);
+      expect(await hotline.callRecords.get(lastProbe.call.callSid)).toMatchObject({ callSid: lastProbe.call.callSid, outcome: 'abandoned' });
+      expect((await hotline.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    }, 120_000);
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
