@@ -6,6 +6,8 @@ import type { RoundRobinBalancer } from '../lib/round-robin-balancer';
 import type { DialVerb } from '../lib/twiml-reader';
 import type { SoakStats } from './soak-stats';
 
+const WRAP_UP_ATTEMPTS = 10;
+
 /** What a claim brings a waiting caller: the agent's `<Dial>`; the caller answers when the conversation is over. */
 export interface Claimed {
   agentId: string;
@@ -135,8 +137,13 @@ export class AgentDesk {
     const connected = await new Promise<boolean>((resolve) => caller.claimed({ agentId: agent.id, dial, conversationOver: resolve }));
     if (!connected) return;
     await sleep(this.options.wrapUpMs);
-    const wrapUp = await agent.wrapUp(callSid, 'soak: resolved').catch(() => ({ status: 0 }));
-    this.stats.agentAnswer(`wrap-up ${wrapUp.status}`);
+    // A wrap-up the hotline could not take (5xx, no answer: Redis failing over) is sent again, as an agent clicks again.
+    for (let attempt = 1; attempt <= WRAP_UP_ATTEMPTS; attempt++) {
+      const wrapUp = await agent.wrapUp(callSid, 'soak: resolved').catch(() => ({ status: 0 }));
+      this.stats.agentAnswer(`wrap-up ${wrapUp.status}`);
+      if (wrapUp.status > 0 && wrapUp.status < 500) return;
+      await sleep(1000);
+    }
   }
 
   private async callUpdate(backend: number, callSid: string): Promise<DialVerb | undefined> {

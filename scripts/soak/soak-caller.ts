@@ -34,6 +34,14 @@ export interface SoakCallerDeps {
 /** Prompts as the caller hears them, by language and key. */
 const texts = new Map<string, string>();
 
+/** Status callback deliveries before Twilio gives up on one. */
+const STATUS_ATTEMPTS = 5;
+
+/** How long Twilio plays the `<Pause>`s of the last answer. */
+function playMs(driver: TwilioCallDriver): number {
+  return driver.verbs.reduce((ms, verb) => ms + (verb.verb === 'Pause' ? (verb as { length: number }).length * 1000 : 0), 0);
+}
+
 /** How often a caller follows an apology's `<Redirect>` or presses a key again before giving up on a turn. */
 const MAX_RECOVERIES = 4;
 
@@ -72,10 +80,10 @@ export class SoakCaller {
     stats.callsStarted += 1;
     stats.active += 1;
     try {
-      await this.webhook(() => driver.dial());
       // What the caller heard last before each turn: the welcome's menu in Mandarin, then the script's prompts.
       let before = this.text('main.menu', 'zh-CN');
-      if (driver.heard.at(-1) !== before) throw new CallFailed('wrong prompt', `dial → ${driver.heard.join(' | ')}`);
+      await this.webhook(() => driver.dial());
+      await this.settle(driver, before, undefined, 'dial');
       for (const turn of script.turns) {
         await this.think();
         const expected = this.text(turn.expect, script.language);
@@ -90,26 +98,37 @@ export class SoakCaller {
       }
       stats.callsCompleted += 1;
     } catch (error) {
-      stats.failed(error instanceof CallFailed ? error.reason : 'webhook not 200');
+      stats.failed(error instanceof CallFailed ? error.reason : 'webhook not 200', `${script.name}: ${(error as Error).message}`);
     } finally {
       this.deps.desk.left(driver.callSid);
-      const status = await driver.hangUp(30).catch(() => 0);
-      if (status < 200 || status >= 300) stats.statusRefused += 1;
+      await this.statusCallback(driver);
       stats.active -= 1;
     }
   }
 
-  /** One key (or silence) and its answer; an apology's `<Redirect>` is followed, a key that was not applied pressed again. */
+  /** One key (or silence) and its answer. */
   private async turn(driver: TwilioCallDriver, turn: MenuTurn, expected: string, before: string): Promise<void> {
-    await this.webhook(() => (turn.press === 'silence' ? driver.silence() : driver.press(turn.press)));
+    const press = () => this.webhook(() => (turn.press === 'silence' ? driver.silence() : driver.press(turn.press)));
+    await press();
+    await this.settle(driver, expected, { before, again: press }, turn.press);
+  }
+
+  /**
+   * Until the caller hears `expected`: an apology's way forward is followed once it has been heard
+   * (its `<Pause>` too), as Twilio plays it before the `<Redirect>`; a key the hotline did not apply
+   * (the caller hears the prompt from before it) is pressed again. Anything else fails the call.
+   */
+  private async settle(driver: TwilioCallDriver, expected: string, repeat: { before: string; again: () => Promise<unknown> } | undefined, what: string): Promise<void> {
     for (let recoveries = 0; ; recoveries++) {
       const last = driver.heard.at(-1);
       if (last === expected) return;
-      if (driver.verbs.some((verb) => verb.verb === 'Hangup')) throw new CallFailed('hung up by the hotline', driver.heard.join(' | '));
-      if (recoveries >= MAX_RECOVERIES) throw new CallFailed('wrong prompt', `${turn.press} → ${driver.heard.join(' | ')}`);
-      if (!driver.gather && firstVerb(driver.verbs, 'Redirect')) await this.webhook(() => driver.silence());
-      else if (last === before) await this.webhook(() => (turn.press === 'silence' ? driver.silence() : driver.press(turn.press)));
-      else throw new CallFailed('wrong prompt', `${turn.press} → ${driver.heard.join(' | ')}`);
+      if (driver.verbs.some((verb) => verb.verb === 'Hangup')) throw new CallFailed('hung up by the hotline', `${what} → ${driver.heard.join(' | ')}`);
+      if (recoveries >= MAX_RECOVERIES) throw new CallFailed('wrong prompt', `${what} → ${driver.heard.join(' | ')}`);
+      if (!driver.gather && firstVerb(driver.verbs, 'Redirect')) {
+        await sleep(playMs(driver) + this.thinkMs());
+        await this.webhook(() => driver.silence());
+      } else if (repeat && last === repeat.before) await repeat.again();
+      else throw new CallFailed('wrong prompt', `${what} → ${driver.heard.join(' | ')}`);
     }
   }
 
@@ -121,6 +140,7 @@ export class SoakCaller {
     await this.webhook(() => driver.press('0'));
     for (let recoveries = 0; !firstVerb(driver.verbs, 'Enqueue'); recoveries++) {
       if (recoveries >= MAX_RECOVERIES || !firstVerb(driver.verbs, 'Redirect')) throw new CallFailed('wrong prompt', `0 → ${driver.heard.join(' | ')}`);
+      await sleep(playMs(driver) + this.thinkMs());
       await this.webhook(() => driver.silence());
     }
     const queued = QueuedCallDouble.from(driver, this.deps.post, this.deps.authToken)!;
@@ -143,10 +163,27 @@ export class SoakCaller {
     } finally {
       claim.conversationOver(connected);
     }
-    if (driver.heard.at(-1) !== this.text('survey.question', 'zh-CN')) throw new CallFailed('wrong prompt', `after the agent: ${driver.heard.join(' | ')}`);
+    if (driver.heard.at(-1) !== this.text('survey.question', 'zh-CN')) {
+      const hungUp = driver.verbs.some((verb) => verb.verb === 'Hangup');
+      throw new CallFailed(hungUp ? 'hung up by the hotline' : 'wrong prompt', `after the agent: ${driver.heard.join(' | ')}`);
+    }
     await this.think();
     await this.webhook(() => driver.press('5'));
     if (driver.heard.at(-1) !== this.text('survey.thanks', 'zh-CN')) throw new CallFailed('wrong prompt', `survey 5 → ${driver.heard.join(' | ')}`);
+  }
+
+  /** The status callback; Twilio tries one answered 5xx (or unanswered) again, a few times. */
+  private async statusCallback(driver: TwilioCallDriver): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const status = await driver.hangUp(30).catch(() => 0);
+      if (status >= 200 && status < 300) return;
+      this.deps.stats.statusRetried += 1;
+      if (attempt >= STATUS_ATTEMPTS) {
+        this.deps.stats.statusRefused += 1;
+        return;
+      }
+      await sleep(this.thinkMs());
+    }
   }
 
   /** A webhook whose failure (no answer, not 200) ends the call as Twilio's "application error" would. */

@@ -16,8 +16,8 @@ export interface SoakResult {
   options: SoakOptions;
   machine: SoakMachine;
   seconds: number;
-  calls: { started: number; completed: number; toAgent: number; served: number; failed: Record<string, number>; unfinished: number };
-  webhooks: { total: number; not200: number; notOkByStatus: Record<string, number>; apologies: number; restarts: number; statusCallbacksRefused: number };
+  calls: { started: number; completed: number; toAgent: number; served: number; failed: Record<string, number>; failureExamples: string[]; unfinished: number };
+  webhooks: { total: number; not200: number; notOkByStatus: Record<string, number>; apologies: number; restarts: number; statusCallbacksRetried: number; statusCallbacksRefused: number };
   latencyByMinute: Array<{ minute: number; webhooks: number; p50: number; p99: number; max: number }>;
   memory: { baselineBytes: number; atSecond: number; activeCalls: number; callsStarted: number; deltaBytes: number; bytesPerActiveCall: number; bytesPerCallStarted: number } | null;
   /** An instance killed during the run has no figure (null). */
@@ -66,6 +66,7 @@ export function soakResult(parts: {
       toAgent: stats.callsToAgent,
       served: stats.callsServed,
       failed: { ...stats.failures },
+      failureExamples: stats.failureExamples,
       unfinished: parts.unfinished,
     },
     webhooks: {
@@ -74,6 +75,7 @@ export function soakResult(parts: {
       notOkByStatus: stats.notOkByStatus,
       apologies: stats.apologies,
       restarts: stats.restarts,
+      statusCallbacksRetried: stats.statusRetried,
       statusCallbacksRefused: stats.statusRefused,
     },
     latencyByMinute: stats.latencyByMinute(),
@@ -111,10 +113,11 @@ export function printSoakResult(result: SoakResult, log: (line: string) => void 
     `calls: ${c.started} started, ${c.completed} completed (${c.served} of ${c.toAgent} that asked for an agent served), ` +
       `${failed.reduce((sum, [, n]) => sum + n, 0)} failed${failed.length ? ` (${failed.map(([why, n]) => `${why} ${n}`).join(', ')})` : ''}, ${c.unfinished} unfinished`,
   );
+  for (const example of c.failureExamples) log(`  e.g. at ${example.slice(0, 300)}`);
   const byStatus = Object.entries(w.notOkByStatus);
   log(
     `webhooks: ${w.total}, not 200 TwiML: ${w.not200}${byStatus.length ? ` (${byStatus.map(([status, n]) => `${status} ${n}`).join(', ')})` : ''}, ` +
-      `apologies ${w.apologies} (${percent(w.apologies, w.total)}), restarts ${w.restarts}; status callbacks refused ${w.statusCallbacksRefused}`,
+      `apologies ${w.apologies} (${percent(w.apologies, w.total)}), restarts ${w.restarts}; status callbacks tried again ${w.statusCallbacksRetried}, never taken ${w.statusCallbacksRefused}`,
   );
   log('latency per minute (from the webhook sent to its answer, ms):');
   for (const row of result.latencyByMinute) log(`  minute ${row.minute + 1}: ${row.webhooks} webhooks (${Math.round(row.webhooks / 60)}/s), p50 ${row.p50}, p99 ${row.p99}, max ${row.max}`);

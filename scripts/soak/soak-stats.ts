@@ -26,8 +26,10 @@ export class SoakStats {
   not200 = 0;
   apologies = 0;
   restarts = 0;
-  /** Status callbacks not answered 2xx (Twilio retries those). */
+  /** Status callbacks never answered 2xx, however often Twilio tried. */
   statusRefused = 0;
+  /** Status callbacks answered 5xx (or not at all) and tried again. */
+  statusRetried = 0;
   readonly notOkByStatus: Record<string, number> = {};
   callsStarted = 0;
   callsCompleted = 0;
@@ -66,8 +68,12 @@ export class SoakStats {
     }
   }
 
-  failed(reason: CallFailure): void {
+  /** The first few failures as they happened, to read what went wrong. */
+  readonly failureExamples: string[] = [];
+
+  failed(reason: CallFailure, detail: string): void {
     this.failures[reason] = (this.failures[reason] ?? 0) + 1;
+    if (this.failureExamples.length < 5) this.failureExamples.push(`${Math.round(this.now() / 100) / 10} s: ${detail}`);
   }
 
   agentAnswer(what: string): void {
