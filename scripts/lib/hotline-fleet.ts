@@ -49,6 +49,7 @@ export async function startFleet(options: FleetOptions): Promise<HotlineFleet> {
     poster,
     kill: (i) => processes[i]!.kill(),
     stop: async () => {
+      balancer.close();
       await Promise.all(processes.map((process) => process.stop()));
       poster.close();
     },

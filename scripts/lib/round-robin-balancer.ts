@@ -18,14 +18,17 @@ function connectionLost(error: unknown): boolean {
 /**
  * The load balancer in front of several hotline instances, played by the client: every request to
  * the public URL goes to the next backend in turn. A backend whose connection is refused or dies
- * under a request is left out for `downMs` (a health check would find it down) and the request goes
- * to the next one — HAProxy's `retry-on conn-failure empty-response` with `option redispatch`,
- * which is also what Twilio's retry or fallback URL amounts to: the same webhook reaches another
- * instance. Instances never talk to each other; only the shared Redis holds the call.
+ * under a request is taken out, and the request goes to the next one — HAProxy's `retry-on
+ * conn-failure empty-response` with `option redispatch`, which is also what Twilio's retry or
+ * fallback URL amounts to: the same webhook reaches another instance. A backend taken out gets
+ * traffic again once its health check (`GET /healthz`, every `checkMs`) answers 200. Instances never
+ * talk to each other; only the shared Redis holds the call.
  */
 export class RoundRobinBalancer {
   private next = 0;
-  private readonly downUntil: number[];
+  private readonly down: boolean[];
+  private readonly checks = new Set<NodeJS.Timeout>();
+  private closed = false;
   /** Answers per backend. */
   readonly served: number[];
   /** Requests sent again to another backend because theirs was gone. */
@@ -35,9 +38,9 @@ export class RoundRobinBalancer {
     private readonly publicBaseUrl: string,
     private readonly backends: readonly string[],
     private readonly poster: HttpPoster,
-    private readonly downMs = 2000,
+    private readonly checkMs = 2000,
   ) {
-    this.downUntil = backends.map(() => 0);
+    this.down = backends.map(() => false);
     this.served = backends.map(() => 0);
   }
 
@@ -73,21 +76,44 @@ export class RoundRobinBalancer {
       } catch (error) {
         if (!connectionLost(error)) throw error;
         lastError = error;
-        this.downUntil[backend] = Date.now() + this.downMs;
+        this.takeOut(backend);
         this.redispatched += 1;
       }
     }
     throw lastError;
   }
 
+  /** Stops the health checks of backends taken out. */
+  close(): void {
+    this.closed = true;
+    for (const check of this.checks) clearTimeout(check);
+    this.checks.clear();
+  }
+
   /** The next backend in turn that is not known to be down; when all are, the next one anyway. */
   private pick(): number {
-    const now = Date.now();
     for (let n = 0; n < this.backends.length; n++) {
       const backend = this.next++ % this.backends.length;
-      if (this.downUntil[backend]! <= now) return backend;
+      if (!this.down[backend]) return backend;
     }
     return this.next++ % this.backends.length;
+  }
+
+  private takeOut(backend: number): void {
+    if (this.down[backend]) return;
+    this.down[backend] = true;
+    const check = () => {
+      if (this.closed) return;
+      const timer = setTimeout(() => {
+        this.checks.delete(timer);
+        this.poster.get(`${this.backends[backend]}/healthz`).then(
+          (answer) => (answer.status === 200 ? (this.down[backend] = false) : check()),
+          () => check(),
+        );
+      }, this.checkMs);
+      this.checks.add(timer);
+    };
+    check();
   }
 
   private onBackend(url: string, backend: number): string {
