@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     machine.loadAverageAtEnd = loadAverage();
     const result = soakResult({ options, machine, stats, seconds, unfinished, baselineBytes, samples, cpuPercent, generatorLagMs, disruptions: disrupted });
     printSoakResult(result, log);
+    if (process.env.SOAK_APP_LOG) for (const [i, instance] of fleet.processes.entries()) log(`--- instance ${i + 1}, the end of its log:\n${instance.output()}`);
     if (result.calls.completed < result.calls.started || result.webhooks.not200 > 0) process.exitCode = 1;
   } finally {
     await deployment.stop();

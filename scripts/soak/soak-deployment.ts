@@ -57,6 +57,8 @@ export async function startSoakDeployment(options: SoakOptions, postgresUrl: str
         TWILIO_AUTH_TOKEN: authToken,
         AGENTS_FILE: file,
         BUSINESS_HOURS: 'mon-sun 00:00-24:00',
+        // SOAK_APP_LOG=warn (or error, info…) keeps the instances' logs; the end of each is printed after the report.
+        LOG_LEVEL: process.env.SOAK_APP_LOG ?? 'silent',
         LEASE_SECONDS: String(SOAK_LEASE_SECONDS),
       },
     });
