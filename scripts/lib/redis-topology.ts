@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import calculateSlot from 'cluster-key-slot';
@@ -192,19 +193,17 @@ export interface ClusterOptions {
 export async function startCluster(options: ClusterOptions = {}): Promise<ClusterDeployment> {
   const nodes: RedisProcess[] = [];
   try {
-    const ports = await distinctFreePorts(12);
-    const starting = [0, 1, 2, 3, 4, 5].map((i) => {
-      const [port, busPort] = [ports[2 * i]!, ports[2 * i + 1]!];
-      return startRedisProcess(port, (dir) => [
+    const ports = await clusterPorts(6);
+    const starting = ports.map((port) =>
+      startRedisProcess(port, (dir) => [
         ...serverArgs(port, dir),
         '--cluster-enabled', 'yes',
-        '--cluster-port', String(busPort),
         '--cluster-config-file', path.join(dir, 'nodes.conf'),
         '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 1000),
         // A replica takes over however long its master has been silent: these are tests, not data to protect.
         '--cluster-replica-validity-factor', '0',
-      ]);
-    });
+      ]),
+    );
     nodes.push(...(await startedAll(starting)));
     await promisify(execFile)('redis-cli', ['--cluster', 'create', ...nodes.map((node) => node.address), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
     const cluster = clusterDeployment(nodes);
@@ -287,6 +286,29 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
+}
+
+/**
+ * Ports for cluster nodes: each node also listens on its port + 10000 (the cluster bus; Redis 6
+ * has no `cluster-port` to move it), so both must be free.
+ */
+async function clusterPorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let tries = 0; ports.size < count; tries++) {
+    if (tries > 1000) throw new Error('no free port pairs (port, port + 10000) for the cluster');
+    const port = await freePort();
+    if (port + 10000 <= 65535 && !ports.has(port) && !ports.has(port + 10000) && !ports.has(port - 10000) && (await isFree(port + 10000))) ports.add(port);
+  }
+  return [...ports];
+}
+
+/** Whether nobody listens on `port` on loopback now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, LOOPBACK, () => server.close(() => resolve(true)));
+  });
 }
 
 /** Waits for processes started together; when one fails, the others are removed and the failure thrown. */

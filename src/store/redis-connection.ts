@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisDeployment } from './redis-deployment';
+import { sentinelClient } from './sentinel-client';
 
 /** The store's connection: one server or a Sentinel deployment (`Redis`), or a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -60,7 +61,7 @@ export async function connectDeployment(deployment: RedisDeployment, options: Re
       return connectRedis(deployment.url, options);
     case 'sentinel':
       return connected(
-        new Redis({
+        sentinelClient({
           ...WEBHOOK_PATH_OPTIONS,
           sentinels: deployment.sentinels,
           name: deployment.name,
@@ -88,7 +89,12 @@ async function connected<T extends RedisClient>(client: T): Promise<T> {
  * command). It queues while reconnecting, so its subscriptions come back after a failover.
  */
 export function subscriberOf(client: RedisClient): RedisClient {
-  const subscriber = client instanceof Cluster ? client.duplicate([], { enableOfflineQueue: true }) : client.duplicate({ enableOfflineQueue: true });
+  const subscriber =
+    client instanceof Cluster
+      ? client.duplicate([], { enableOfflineQueue: true })
+      : client.options.sentinels
+        ? sentinelClient({ ...client.options, enableOfflineQueue: true })
+        : client.duplicate({ enableOfflineQueue: true });
   subscriber.on('error', () => undefined);
   return subscriber;
 }

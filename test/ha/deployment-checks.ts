@@ -10,6 +10,7 @@ import { createRedisStore, type Store } from '../../src/stores';
 import { entry } from '../handoff/record/handoff-records.contract';
 import { ManualClock } from '../support/manual-clock';
 import { deletePrefix, uniquePrefix } from '../support/redis';
+import { sample, scrape } from '../support/scrape';
 import { startTestHotline } from '../support/test-app';
 
 /** The master holding the queue (`{queue}`): Sentinel's master, or the cluster master of its slot. */
@@ -74,6 +75,12 @@ export function deploymentChecks(name: string, deployment: () => { topology: Red
         expect(await records.get(record.callSid)).toMatchObject({ state: 'waiting' });
       } finally {
         replica!.resume();
+      }
+      const hotline = await startTestHotline({ redis: deployment().client, prefix, deps: { store } });
+      try {
+        expect(sample(await scrape(hotline.app), 'hotline_replica_wait_shortfalls_total')).toBe(1);
+      } finally {
+        await hotline.close();
       }
     });
 

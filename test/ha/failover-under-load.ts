@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { ALICE } from '../agent-api/agent-test-kit';
 import { createPostgresDatabase, type TestDatabase } from '../support/postgres';
 import { uniquePrefix } from '../support/redis';
+import { sample, scrape } from '../support/scrape';
 import { startRecordsHotline, type RecordsHotline } from '../records/records-kit';
 import { TOPOLOGY_TIMEOUT_MS } from './topology-kit';
 import { steadyLoad, WebhookTally, wholeCall } from './webhook-load';
@@ -66,24 +67,37 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
       await sleep(1500);
       const killedAt = Date.now();
       const killed = await topology.killMaster();
+      const readiness = watchReadiness(hotline);
 
       // Whole new calls, one after another, until one works from the welcome to the queue.
       let backAfterS: number | undefined;
+      const probeHangUps = [];
       while (backAfterS === undefined && Date.now() - killedAt < 30_000) {
         const probe = await wholeCall(hotline, tally);
+        probeHangUps.push(probe.hungUp);
         if (probe.normal) backAfterS = (Date.now() - killedAt) / 1000;
         else await sleep(100);
       }
+      await Promise.all(probeHangUps);
       await sleep(1000);
       const calls = await load.stop();
-      const apologyShare = tally.apology / Math.max(1, tally.normal + tally.apology);
+      const ready = await readiness;
+      const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+      const outageShare = tally.apologyShare(killedAt, killedAt + (backAfterS ?? 30) * 1000);
       console.log(
         `[ha] ${name}: killed the master on port ${killed.port}; whole calls worked again after ${backAfterS?.toFixed(1) ?? 'more than 30'} s; ` +
-          `${tally.total} TwiML webhooks (${calls} whole calls, ${CALLERS} callers at once): ${tally.apology} apologies (${(apologyShare * 100).toFixed(1)} %), ` +
-          `${tally.failures.length} not 200 TwiML; slowest answer ${tally.slowestMs} ms; ${tally.statusRetries} status callbacks answered 503 and were sent again`,
+          `${tally.total} TwiML webhooks (${calls} whole calls, ${CALLERS} callers at once): ${tally.apology} apologies ` +
+          `(${percent(outageShare)} of the answers from the kill until whole calls worked again, ${percent(tally.apologyShare())} of all), ` +
+          `${tally.failures.length} not 200 TwiML; slowest answer ${tally.slowestMs} ms; ${tally.statusRetries} status callbacks answered 503 and were sent again; ` +
+          `/readyz 503 from ${ready.unreadyAfterS?.toFixed(1)} s to ${ready.readyAgainAfterS?.toFixed(1)} s`,
       );
 
       expect(tally.failures).toEqual([]);
+      // While the master was gone the instance said so (503, hotline_store_up 0), and then that it was back.
+      expect(ready.unreadyAfterS).toBeDefined();
+      expect(ready.storeUpWhileUnready).toBe(0);
+      expect(ready.readyAgainAfterS).toBeDefined();
+      expect(sample(await scrape(hotline.app), 'hotline_store_up')).toBe(1);
       expect(tally.slowestMs).toBeLessThan(TWILIO_TIMEOUT_MS);
       expect(backAfterS).toBeDefined();
       expect(backAfterS!).toBeLessThanOrEqual(SERVICE_BACK_WITHIN_S);
@@ -106,11 +120,35 @@ export function failoverUnderLoad(name: string, deployment: () => RedisTopology)
       await hotline.settle(20_000);
       const lastProbe = await wholeCall(hotline, tally);
       expect(lastProbe.normal).toBe(true);
+      await lastProbe.hungUp;
       await hotline.settle(20_000);
       expect(await hotline.callRecords.get(lastProbe.call.callSid)).toMatchObject({ callSid: lastProbe.call.callSid, outcome: 'abandoned' });
       expect((await hotline.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     }, 120_000);
   });
+}
+
+/**
+ * Polls /readyz (and the store gauge) from the kill: when it first answered 503, what
+ * hotline_store_up said then, and when it answered 200 again (seconds after the kill).
+ */
+async function watchReadiness(hotline: RecordsHotline): Promise<{ unreadyAfterS?: number; storeUpWhileUnready?: number; readyAgainAfterS?: number }> {
+  const started = Date.now();
+  const seen: { unreadyAfterS?: number; storeUpWhileUnready?: number; readyAgainAfterS?: number } = {};
+  while (Date.now() - started < 30_000) {
+    const status = (await hotline.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
+    const after = (Date.now() - started) / 1000;
+    if (status === 503 && seen.unreadyAfterS === undefined) {
+      seen.unreadyAfterS = after;
+      seen.storeUpWhileUnready = sample(await scrape(hotline.app), 'hotline_store_up');
+    }
+    if (status === 200 && seen.unreadyAfterS !== undefined) {
+      seen.readyAgainAfterS = after;
+      return seen;
+    }
+    await sleep(100);
+  }
+  return seen;
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

@@ -2,6 +2,13 @@ import { firstVerb } from '../../scripts/lib/twiml-reader';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { prompt, type TestHotline } from '../support/test-app';
 
+/**
+ * A caller's pause between webhooks: a real caller listens and presses keys for seconds, so an
+ * outage never turns the load into a tight loop of instant apologies (shortened: the test is short).
+ */
+const THINK_MS = 50;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** What one TwiML webhook answered, as Twilio would judge it. */
 type Answered = 'normal' | 'apology' | 'failed';
 
@@ -15,6 +22,14 @@ export class WebhookTally {
   statusRetries = 0;
   /** The longest a TwiML webhook took to answer, in ms (Twilio gives up after 15 s). */
   slowestMs = 0;
+  /** When each TwiML webhook was answered (ms since the epoch) and how. */
+  readonly answers: Array<{ at: number; answered: Answered }> = [];
+
+  /** The share of apologies among the answers given from `from` to `to` (ms since the epoch). */
+  apologyShare(from = 0, to = Infinity): number {
+    const within = this.answers.filter((answer) => answer.at >= from && answer.at <= to);
+    return within.filter((answer) => answer.answered === 'apology').length / Math.max(1, within.length);
+  }
 
   get total(): number {
     return this.normal + this.apology + this.failures.length;
@@ -22,6 +37,12 @@ export class WebhookTally {
 
   /** Posts one webhook through `step`; answers how it went, never throws. */
   async post(call: TwilioCallDriver, step: () => Promise<unknown>): Promise<Answered> {
+    const answered = await this.judge(call, step);
+    this.answers.push({ at: Date.now(), answered });
+    return answered;
+  }
+
+  private async judge(call: TwilioCallDriver, step: () => Promise<unknown>): Promise<Answered> {
     const started = Date.now();
     try {
       await step();
@@ -44,17 +65,25 @@ export class WebhookTally {
   }
 }
 
+/** A whole call: `normal` when every step was answered normally; `hungUp` settles when its status callback was taken. */
+export interface WholeCall {
+  call: TwilioCallDriver;
+  normal: boolean;
+  hungUp: Promise<void>;
+}
+
 /**
  * One whole call as a caller makes it: the welcome, menu 3 (technical support), its first topic,
  * an agent (the caller is queued), and the hang-up. An apology ends the script: the caller follows
- * its way forward (the recovery redirect) as Twilio would, then hangs up. Answers true when every
- * step was answered normally.
+ * its way forward (the recovery redirect) as Twilio would, then hangs up. The status callback goes
+ * on by itself (Twilio sends it again after a 503 while the caller is long gone).
  */
-export async function wholeCall(hotline: TestHotline, tally: WebhookTally, options: { hangUp?: boolean } = {}): Promise<{ call: TwilioCallDriver; normal: boolean }> {
+export async function wholeCall(hotline: TestHotline, tally: WebhookTally, options: { hangUp?: boolean } = {}): Promise<WholeCall> {
   const call = hotline.call();
   const steps: Array<() => Promise<unknown>> = [() => call.dial(), () => call.press('3'), () => call.press('1'), () => call.press('2')];
   let normal = true;
   for (const step of steps) {
+    await pause(THINK_MS);
     const answered = await tally.post(call, step);
     if (answered === 'normal') continue;
     normal = false;
@@ -62,8 +91,8 @@ export async function wholeCall(hotline: TestHotline, tally: WebhookTally, optio
     break;
   }
   if (normal) normal = call.verbs.some((verb) => verb.verb === 'Enqueue');
-  if (options.hangUp !== false) await hangUp(call, tally);
-  return { call, normal };
+  const hungUp = options.hangUp === false ? Promise.resolve() : hangUp(call, tally);
+  return { call, normal, hungUp };
 }
 
 /** After an apology: the recovery redirect, as Twilio follows it, a few times at most. */
@@ -71,13 +100,14 @@ async function followWayForward(call: TwilioCallDriver, tally: WebhookTally): Pr
   for (let i = 0; i < 3; i++) {
     const redirect = firstVerb(call.verbs, 'Redirect');
     if (!redirect || call.gather) return;
+    await pause(THINK_MS);
     if ((await tally.post(call, () => call.send(redirect.url, { CallStatus: 'in-progress' }))) === 'failed') return;
   }
 }
 
-/** The call's status callback; a 503 (the hang-up not recorded yet) is sent again, as Twilio's retries would. */
+/** The call's status callback; a 503 (the hang-up not recorded yet) is sent again a second later, as Twilio's retries would. */
 export async function hangUp(call: TwilioCallDriver, tally: WebhookTally): Promise<void> {
-  for (let attempt = 0; attempt < 40; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const status = await call.hangUp().catch(() => 0);
     if (status === 204) return;
     if (status !== 503) {
@@ -85,18 +115,19 @@ export async function hangUp(call: TwilioCallDriver, tally: WebhookTally): Promi
       return;
     }
     tally.statusRetries++;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await pause(1000);
   }
   tally.failures.push(`${call.callSid}: status callback never recorded`);
 }
 
-/** `callers` concurrent callers, each making whole calls one after another until `stop()`. */
+/** `callers` concurrent callers, each making whole calls one after another until `stop()` (which waits for every status callback too). */
 export function steadyLoad(hotline: TestHotline, tally: WebhookTally, callers: number): { stop(): Promise<number> } {
   let running = true;
   let calls = 0;
+  const hangUps: Array<Promise<void>> = [];
   const loops = Array.from({ length: callers }, async () => {
     while (running) {
-      await wholeCall(hotline, tally);
+      hangUps.push((await wholeCall(hotline, tally)).hungUp);
       calls++;
     }
   });
@@ -104,6 +135,7 @@ export function steadyLoad(hotline: TestHotline, tally: WebhookTally, callers: n
     stop: async () => {
       running = false;
       await Promise.all(loops);
+      await Promise.all(hangUps);
       return calls;
     },
   };
