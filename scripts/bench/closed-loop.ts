@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
 import { createHttpPoster } from '../lib/http-poster';
 import { BenchCall, send } from './bench-call';
 import { ownCpuSeconds, processCpuSeconds } from './cpu-time';
 import { round } from './figures';
-import { commandStats, idleCommandRate, statsDelta } from './redis-commands';
+import { idleCommandRate, statsDelta, type CommandStatsSource } from './redis-commands';
 import type { ServerProcess } from './server-process';
 
 /** Figure (1): throughput with callers back to back, and what each turn cost in CPU and Redis commands. */
@@ -43,17 +42,18 @@ export async function closedLoop(baseUrl: string, connections: number, seconds: 
 
 /**
  * The closed loop, with the server's and our own CPU, and the Redis commands of each turn from
- * INFO commandstats (an idle baseline subtracted: other clients and our own INFO are not the hotline).
+ * INFO commandstats (an idle baseline subtracted: other clients and our own INFO are not the hotline;
+ * on a Cluster, summed over the masters).
  */
-export async function measureClosedLoop(server: ServerProcess, redis: Redis, connections: number, seconds: number): Promise<ClosedLoopResult> {
-  const idle = await idleCommandRate(redis, 1000);
-  const statsBefore = await commandStats(redis);
+export async function measureClosedLoop(server: ServerProcess, commandsSoFar: CommandStatsSource, connections: number, seconds: number): Promise<ClosedLoopResult> {
+  const idle = await idleCommandRate(commandsSoFar, 1000);
+  const statsBefore = await commandsSoFar();
   const serverCpuBefore = processCpuSeconds(server.child.pid);
   const ownCpuBefore = ownCpuSeconds();
   const closed = await closedLoop(server.baseUrl, connections, seconds);
   const serverCpu = processCpuSeconds(server.child.pid) - serverCpuBefore;
   const ownCpu = ownCpuSeconds() - ownCpuBefore;
-  const delta = statsDelta(statsBefore, await commandStats(redis));
+  const delta = statsDelta(statsBefore, await commandsSoFar());
   const breakdown: Record<string, number> = {};
   let commands = 0;
   for (const [name, calls] of [...delta].sort((a, b) => b[1] - a[1])) {

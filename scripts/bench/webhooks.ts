@@ -13,6 +13,7 @@
  * from the scheduled time, so a slow server cannot hide its queueing), 10,000 calls round robin;
  * (3) Redis round trips per turn, counted by a proxy between a second server process and Redis
  * while calls run one at a time, and Redis commands per turn from INFO commandstats during (1).
+ * Then (1) and (2) again on a Redis Cluster of its own (scripts/bench/webhooks-cluster.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { connectRedis } from '../../src/store/redis-connection';
@@ -20,7 +21,8 @@ import { sanityCall, SCRIPT } from './bench-call';
 import { closedLoop, measureClosedLoop } from './closed-loop';
 import { machineInfo } from './machine-info';
 import { measureOpenLoop, prepareCalls } from './open-loop';
-import { deletePrefix } from './redis-commands';
+import { commandStats, deletePrefix } from './redis-commands';
+import { runClusterWebhookBench, type WebhookLoad } from './webhooks-cluster';
 import { judge, printWebhookResult, type WebhookBenchResult } from './report';
 import { measureRoundTrips } from './round-trips';
 import { startServer, type ServerProcess } from './server-process';
@@ -31,6 +33,14 @@ const WARM_UP_SECONDS = 2;
 const OPEN_LOOP_RATE = 2_000;
 const OPEN_LOOP_SECONDS = 10;
 const OPEN_LOOP_CALLS = 10_000;
+const LOAD: WebhookLoad = {
+  connections: CLOSED_LOOP_CONNECTIONS,
+  warmUpSeconds: WARM_UP_SECONDS,
+  closedLoopSeconds: CLOSED_LOOP_SECONDS,
+  openLoopRate: OPEN_LOOP_RATE,
+  openLoopSeconds: OPEN_LOOP_SECONDS,
+  openLoopCalls: OPEN_LOOP_CALLS,
+};
 
 export async function runWebhookBench(
   redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -53,7 +63,7 @@ export async function runWebhookBench(
 
     await closedLoop(server.baseUrl, CLOSED_LOOP_CONNECTIONS, WARM_UP_SECONDS);
 
-    const closed = await measureClosedLoop(server, redis, CLOSED_LOOP_CONNECTIONS, CLOSED_LOOP_SECONDS);
+    const closed = await measureClosedLoop(server, () => commandStats(redis), CLOSED_LOOP_CONNECTIONS, CLOSED_LOOP_SECONDS);
     log(
       `closed loop: ${closed.turnsPerSecond} turns/s (${closed.turns} turns, ${closed.errors} errors, ${CLOSED_LOOP_CONNECTIONS} connections, ${closed.seconds} s; ` +
         `CPU: server ${closed.serverCpuPercent}%, load generator ${closed.loadGeneratorCpuPercent}%)`,
@@ -71,7 +81,13 @@ export async function runWebhookBench(
     const roundTrips = await measureRoundTrips(redisUrl, prefix, databaseUrl);
     log(`round trips: ${roundTrips.roundTripsPerTurn}/turn over ${roundTrips.turns} turns one at a time (${JSON.stringify(roundTrips.commandsPerTurnByName)})`);
 
-    return { machine, closedLoop: closed, openLoop: open, roundTrips, verdicts: judge(closed, open, roundTrips) };
+    // The Cluster row, in the same run: the same script and load on a Cluster of its own.
+    const cluster = await runClusterWebhookBench(LOAD, databaseUrl, log).catch((error: unknown) => {
+      log(`cluster bench failed: ${String(error)}`);
+      return { error: String(error) };
+    });
+
+    return { machine, closedLoop: closed, openLoop: open, roundTrips, verdicts: judge(closed, open, roundTrips), cluster };
   } finally {
     if (server) await server.stop();
     await deletePrefix(redis, prefix);

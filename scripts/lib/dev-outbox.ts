@@ -8,9 +8,13 @@ export type { OutboxEntry };
  * HTTP `GET /dev/outbox`). Here is how the Twilio double reads it.
  */
 
-/** `GET /dev/outbox`; undefined when the server has none (it is not in simulate mode). */
-export async function fetchDevOutbox(get: (url: string) => Promise<{ status: number; body: string }>, baseUrl: string): Promise<OutboxEntry[] | undefined> {
-  const answer = await get(`${baseUrl}/dev/outbox`);
+/** `GET /dev/outbox` (only what concerns `callSid` when given); undefined when the server has none (it is not in simulate mode). */
+export async function fetchDevOutbox(
+  get: (url: string) => Promise<{ status: number; body: string }>,
+  baseUrl: string,
+  callSid?: string,
+): Promise<OutboxEntry[] | undefined> {
+  const answer = await get(`${baseUrl}/dev/outbox${callSid === undefined ? '' : `?callSid=${callSid}`}`);
   if (answer.status !== 200) return undefined;
   return JSON.parse(answer.body) as OutboxEntry[];
 }

@@ -9,9 +9,13 @@ export interface HttpPosterOptions {
   timeoutMs?: number;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
 export interface HttpPoster {
   post: PostForm;
   get(url: string): Promise<{ status: number; body: string }>;
+  /** Any request, e.g. the agent API's JSON calls. */
+  send(method: HttpMethod, url: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   close(): void;
 }
 
@@ -25,7 +29,7 @@ export function createHttpPoster(options: HttpPosterOptions = {}): HttpPoster {
   const httpsAgent = new https.Agent(agentOptions);
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  function request(method: 'GET' | 'POST', url: string, body?: string, headers: Record<string, string> = {}) {
+  function request(method: HttpMethod, url: string, body?: string, headers: Record<string, string> = {}) {
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
@@ -53,6 +57,7 @@ export function createHttpPoster(options: HttpPosterOptions = {}): HttpPoster {
   return {
     post: (url, form, signature) => request('POST', url, encodeForm(form), webhookHeaders(signature)),
     get: (url) => request('GET', url),
+    send: request,
     close: () => {
       httpAgent.destroy();
       httpsAgent.destroy();

@@ -27,8 +27,11 @@ export const MAGIC_TO_NUMBERS: Readonly<Record<string, { sms?: number; call?: nu
   '+15005550009': { sms: 21614, meaning: 'not a mobile number' },
 };
 
-/** Keeps memory bounded when the simulator runs for days. */
-const OUTBOX_LIMIT = 1000;
+/**
+ * Keeps memory bounded when the simulator runs for days; large enough that a loaded soak's agents
+ * still find their claim's call update among thousands of SMS sent meanwhile.
+ */
+const OUTBOX_LIMIT = 10_000;
 const ENDED_CALLS_LIMIT = 10_000;
 
 /**
