@@ -22,6 +22,7 @@ import type { HandoffRecords } from '../handoff/record/handoff-records';
 import { projectRoot } from '../project-root';
 import type { CallHistory } from '../records/call-history';
 import type { CallRecordsDb } from '../records/call-records-db';
+import { isStoreUnavailable } from '../store/store-unavailable';
 import { DayReports } from './supervisor/day-reports';
 import type { FloorDeps } from './supervisor/floor';
 import { SupervisorOverview } from './supervisor/overview';
@@ -107,6 +108,11 @@ export async function agentApi(app: FastifyInstance, options: AgentApiOptions): 
     // Malformed JSON, wrong content type, body too large: Fastify's own 4xx, kept with its message.
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: STATUS_CODES[error.statusCode] ?? 'Bad Request', message: error.message });
+    }
+    // The store is down or failing over: the desk may try again in a moment (never a bare 500).
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'agent API request refused: the call store is unavailable');
+      return reply.code(503).header('retry-after', '2').send({ error: 'Service Unavailable', message: 'The call store is unavailable; try again in a few seconds' });
     }
     request.log.error({ err: error }, 'agent API request failed');
     return reply.code(500).send({ error: 'Internal Server Error', message: 'Something went wrong; try again' });

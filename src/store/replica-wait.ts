@@ -16,13 +16,14 @@ const REPLICA_CHECK_MS = 30_000;
  * per master while none is attached, every time one lags).
  */
 export class ReplicaWait {
-  /** Writes that no replica acknowledged within REPLICA_WAIT_MS, since start. */
+  /** Writes that no replica acknowledged within the wait (REPLICA_WAIT_MS), since start. */
   shortfalls = 0;
   private readonly known = new WeakMap<Redis, { replicas: number; checkedAt: number }>();
 
   constructor(
     private readonly client: RedisClient,
     private readonly log?: Logger,
+    private readonly waitMs = REPLICA_WAIT_MS,
   ) {}
 
   /** After a write of `key` was applied: never throws (the write stands whatever happens here). */
@@ -31,7 +32,7 @@ export class ReplicaWait {
       const master = masterOf(this.client, key);
       const replicas = await this.replicasOf(master);
       if (replicas === 0) return this.shortfall();
-      const acknowledged = await master.wait(1, REPLICA_WAIT_MS);
+      const acknowledged = await master.wait(1, this.waitMs);
       if (acknowledged >= 1) return;
       // Ask again at the next write: the replica may have gone (a failover), or it only lags.
       this.known.delete(master);

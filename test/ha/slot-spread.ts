@@ -65,5 +65,32 @@ export function sessionsSpread(deployment: () => { topology: RedisTopology; clie
       expect(new Set(onOne!.map(slotOf))).toEqual(new Set([QUEUE_SLOT]));
       expect(masters[queueKeys.indexOf(onOne!)]).toBe(await topology.masterOfSlot(QUEUE_SLOT));
     });
+
+    it('a claim sent in the same tick as other calls\' writes is answered, and so are they (one auto-pipeline per slot, whatever its number of keys)', async () => {
+      const { client } = deployment();
+      const store = createRedisStore(client, `${prefix}tick:`);
+      const records = new HandoffRecords(store.handoffs, DEFAULT_HANDOFF_RULES, new ManualClock());
+      // Other calls' session writes on every master, sent without pause while claims of a few sizes
+      // (the queue's head and the candidates read behind it) are sent.
+      let claiming = true;
+      const saved: boolean[] = [];
+      const traffic = (async () => {
+        while (claiming) {
+          const saves = Array.from({ length: 10 }, () => store.sessions.save(`CA${randomBytes(16).toString('hex')}`, 'state', 0, 60));
+          saved.push(...(await Promise.all(saves)));
+        }
+      })();
+      try {
+        for (let round = 0; round < 6; round++) {
+          for (let i = 0; i <= round; i++) await records.enqueue(entry());
+          expect(await records.claim(`agent${round}`, ['tier1'])).toMatchObject({ kind: 'claimed' });
+        }
+      } finally {
+        claiming = false;
+        await traffic;
+      }
+      expect(saved.length).toBeGreaterThan(0);
+      expect(saved.every(Boolean)).toBe(true);
+    });
   });
 }

@@ -5,6 +5,7 @@ import type { Tier } from '../../../flows/vocabulary';
 import { DEFAULT_RECORD_STREAM_MAXLEN } from '../../store/record-stream';
 import { subscriberOf, type RedisClient } from '../../store/redis-connection';
 import { ReplicaWait } from '../../store/replica-wait';
+import { defineVariadicScript } from '../../store/variadic-script';
 import { handoffKeys, type HandoffKeys } from './handoff-keys';
 import { INDEX_NAMES, type ApplyOutcome, type ClaimAnswer, type ClaimBatch, type IndexName, type Plan } from './handoff-plan';
 import { decodeRecord, encodeRecord, type HandoffRecord, type StoredRecord } from './handoff-record';
@@ -62,7 +63,7 @@ export class RedisHandoffStore implements HandoffStore {
     this.replicaWait = options.replicaWait ?? new ReplicaWait(redis, options.log);
     if (!(APPLY in redis)) redis.defineCommand(APPLY, { numberOfKeys: 9, lua: luaScript('apply-9.lua') });
     // Its number of keys varies with the claims and candidates: given first on every call.
-    if (!(CLAIM in redis)) redis.defineCommand(CLAIM, { lua: luaScript('claim-5+n.lua') });
+    defineVariadicScript(redis, CLAIM, luaScript('claim-5+n.lua'));
   }
 
   async read(callSid: string): Promise<StoredRecord | null> {
