@@ -108,7 +108,8 @@ export function replayWaits(input: ReplayInput): Float64Array {
     // Each future draws from its own stream: replaying more places changes none of the first ones.
     const random = seededRandom(Math.floor(seeds() * 2 ** 32));
     const talk = () => talksMs[Math.floor(random() * talksMs.length)]!;
-    const between = () => betweenCallsMs * (1 + betweenCallsSpread * (2 * random() - 1));
+    // No spread draws nothing, so a fixed time replays exactly as it did before the spread.
+    const between = () => (betweenCallsSpread > 0 ? betweenCallsMs * (1 + betweenCallsSpread * (2 * random() - 1)) : betweenCallsMs);
     const patience = () => (hangUpsPerMs > 0 ? -Math.log(1 - random()) / hangUpsPerMs : Infinity);
     const free = new FreeMoments();
     for (const talked of agents) {
