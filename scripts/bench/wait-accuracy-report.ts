@@ -3,6 +3,7 @@
  * over several days the median and the worst of each — a goal holds on the worst day or not at all.
  */
 import { percentile, round } from './figures';
+import type { LimitsOfDay } from './wait-accuracy-limits';
 import type { Machine } from './machine-info';
 
 /** One stretch of one simulated day. */
@@ -23,6 +24,8 @@ export interface Day {
   seed: number;
   nightCallbackRequests: number;
   results: Array<{ name: string } & Figures>;
+  /** With `--limits`, per stretch. */
+  limits?: LimitsOfDay;
   simulatedInMs: number;
 }
 
@@ -61,11 +64,12 @@ export function summarise(days: Day[]): StretchSummary[] {
 }
 
 /** The issue's two goals, on the worst day and on the median day. */
-export function goalsOf(summary: StretchSummary[]) {
+export function goalsOf(summary: StretchSummary[], days: Day[]) {
   const steady = summary.find((s) => s.name.startsWith('steady'))!;
   const morning = summary.find((s) => s.name.startsWith('morning'))!;
+  const steadyP90s = days.map((day) => day.results.find((r) => r.name === steady.name)!.firstAnnouncement.p90Error);
   return {
-    steadyP90WithinHalf: { worstDay: steady.p90Error.worst <= 0.5, medianDay: steady.p90Error.median <= 0.5 },
+    steadyP90WithinHalf: { worstDay: steady.p90Error.worst <= 0.5, medianDay: steady.p90Error.median <= 0.5, days: steadyP90s.filter((p90) => p90 <= 0.5).length },
     morningLargestUnder60Min: { worstDay: morning.largestToldMin.worst <= 60 },
   };
 }
@@ -124,12 +128,36 @@ export function printReport(report: { seeds: number[]; days: Day[]; summary: Str
     );
     console.log('');
   }
+  if (report.days[0]!.limits) printLimits(report.days);
   const { steadyP90WithinHalf, morningLargestUnder60Min } = report.goals;
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
   console.log(
-    `goals: steady p90 ≤ 50 % ${verdict(steadyP90WithinHalf.worstDay)} on the worst day, ${verdict(steadyP90WithinHalf.medianDay)} on the median day; ` +
+    `goals: steady p90 ≤ 50 % ${verdict(steadyP90WithinHalf.worstDay)} on the worst day, ${verdict(steadyP90WithinHalf.medianDay)} on the median day ` +
+      `(${steadyP90WithinHalf.days} of ${report.days.length} days); ` +
       `morning largest ≤ 60 min ${verdict(morningLargestUnder60Min.worstDay)} on the worst day`,
   );
   const m = report.machine;
   console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}, load ${m.loadAverageAtStart}; ${report.seconds} s`);
+}
+
+/** `--limits` (wait-accuracy-limits.ts): per stretch over the days, median / worst day and the days within 50 %. */
+function printLimits(days: Day[]): void {
+  console.log('limits: real waits under the model\'s replayed 1st/10th/50th/90th/99th percentiles (all days); p90 error (median / worst day, days ≤ 50 %) of');
+  console.log('the model told when each conversation ends, of a model that knew the simulator\'s rules but not its draws, and of the same if the waits were its own draws');
+  const names = Object.keys(days[0]!.limits!);
+  const p90s = (name: string, pick: (l: LimitsOfDay[string]) => number) => {
+    const values = days.map((day) => pick(day.limits![name]!));
+    const { median, worst } = spread(values);
+    return `${pct(median)} / ${pct(worst)}, ${values.filter((v) => v <= 0.5).length}`;
+  };
+  table(
+    ['stretch', 'callers', 'under model percentiles', 'knew the ends', 'knew the rules', 'its own draws'],
+    names.map((name) => {
+      const of = days.map((day) => day.limits![name]!);
+      const callers = of.reduce((sum, l) => sum + l.callers, 0);
+      const under = of[0]!.belowPercentiles.map((_, i) => of.reduce((sum, l) => sum + l.belowPercentiles[i]! * l.callers, 0) / Math.max(1, callers));
+      return [name, String(callers), under.map((x) => Math.round(x * 100)).join('/') + ' %', p90s(name, (l) => l.knewEndsP90), p90s(name, (l) => l.knewRulesP90), p90s(name, (l) => l.ownDrawsP90)];
+    }),
+  );
+  console.log('');
 }

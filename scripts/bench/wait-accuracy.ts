@@ -1,6 +1,6 @@
 /**
  * How honest is the estimated wait? (issue 12, SPEC §4)
- * `npm run bench:wait [-- --seed N | --seeds a,b,c] [-- --late-weight W] [-- --json]`
+ * `npm run bench:wait [-- --seed N | --seeds a,b,c] [-- --late-weight W] [-- --between-spread S] [-- --limits] [-- --json]`
  *
  * Simulates a day of the tier1 queue on the hand-off records (embedded store: their order,
  * priorities, callbacks) with an injected clock, one-second steps, a seeded PRNG:
@@ -26,7 +26,9 @@
  *   late > 1 min    share of callers told a number whose real wait exceeded it by more than a minute
  *                   (told as spoken: "about N minutes" → N, "less than a minute" → 1, "more than 30" → 30)
  *   largest told    the largest estimate announced, in minutes — the morning after the callbacks
- * `--late-weight W` runs the model padded against late callers (wait-guess.ts; default 0).
+ * `--late-weight W` runs the model with another weight of late callers (wait-guess.ts; default 0.5),
+ * `--between-spread S` with another spread of the time between callers (0: fixed, as before);
+ * `--limits` also prints what an estimate could reach on the same days (wait-accuracy-limits.ts).
  * With `--seeds a,b,c` it simulates one day per seed and prints, per stretch, the median and the
  * worst of each figure over the days (the goals hold for the worst day or they do not hold).
  * WAIT_BENCH_DUMP=<file> writes every simulated caller (announcements, real waits) to <file>.<seed>.json.
@@ -47,6 +49,7 @@ import { WaitAnnouncer } from '../../src/handoff/waiting-room/wait-announcer';
 import { seededRandom } from '../../src/handoff/waiting-room/wait-replay';
 import { percentile, round } from './figures';
 import { machineInfo } from './machine-info';
+import { limitsOf, type FirstAnnouncement, type SimulatorRules } from './wait-accuracy-limits';
 import { goalsOf, printReport, summarise, type Day, type Figures } from './wait-accuracy-report';
 
 const SEC = 1000;
@@ -61,6 +64,8 @@ const argument = (name: string) => (args.includes(name) ? args[args.indexOf(name
 /** The days simulated: `--seed N` one, `--seeds a,b,c` several (then the median and worst of each figure). */
 const SEEDS = (argument('--seeds') ?? argument('--seed') ?? '20260310').split(',').map(Number);
 const JSON_OUT = args.includes('--json');
+/** `--limits`: also what an estimate could reach on these days (wait-accuracy-limits.ts). */
+const LIMITS = args.includes('--limits');
 
 /** The day's draws, from one seed: the same seed gives the same day. */
 function draws(seed: number) {
@@ -99,6 +104,9 @@ const LONG_WAIT_CALLBACK_SHARE = 0.4;
 const TALK_MEDIAN_MS = 5 * MIN;
 const TALK_SIGMA = 0.6;
 const CALLBACK_ANSWER_SHARE = 0.85;
+/** The agent's wrap-up after a conversation, and the ring before it (drawn uniformly within). */
+const WRAP_UP_MS: [number, number] = [15 * SEC, 60 * SEC];
+const CONNECT_MS: [number, number] = [3 * SEC, 8 * SEC];
 
 /** Agents on duty: [from, to) local; an agent off duty finishes their call, then takes no more. */
 const SHIFTS: Array<[from: number, to: number]> = [
@@ -147,6 +155,8 @@ interface Caller {
   told: Array<{ at: number; position: number; ms: number | null; old: number | null; rule: string }>;
   answeredAt?: number;
   abandonedAt?: number;
+  /** With `--limits`: what the waiting room and the simulation knew at the first announcement. */
+  first?: FirstAnnouncement;
 }
 
 interface Agent {
@@ -192,7 +202,7 @@ function rateAt(t: number): number {
   return rate;
 }
 
-async function simulate(config: WaitModelConfig, seed: number) {
+async function simulate(config: WaitModelConfig, seed: number, keepFirsts: boolean) {
   const { random, exponential, lognormal, between } = draws(seed);
   const clock = { now: () => now };
   const records = new HandoffRecords(new MemoryHandoffStore(clock), DEFAULT_HANDOFF_RULES, clock);
@@ -212,6 +222,17 @@ async function simulate(config: WaitModelConfig, seed: number) {
     config,
   });
   const callers = new Map<string, Caller>();
+  // The model's inputs as the room reads them this second, and when each agent will next take a caller.
+  const firstAnnouncement = async (caller: Caller, position: number): Promise<FirstAnnouncement> => {
+    const serving = agents.filter((a) => now >= a.from && now < a.to);
+    return {
+      at: now,
+      position,
+      urgent: caller.urgent,
+      input: { ...log.figures(QUEUE), agents: onDuty(now), onLine: (await records.list(QUEUE, config.maxPlaces)).map((record) => record.state === 'waiting') },
+      truth: serving.map((a) => ({ readyInMs: a.talking ? a.busyUntil + a.talking.wrapUpMs - now : Math.max(0, a.readyAt - now), shiftEndsInMs: a.to - now })),
+    };
+  };
   const waitingLive = new Set<Caller>();
   let now = START;
   let seq = 0;
@@ -228,9 +249,9 @@ async function simulate(config: WaitModelConfig, seed: number) {
         talkMs: Math.min(40 * MIN, Math.max(30 * SEC, lognormal(TALK_MEDIAN_MS, TALK_SIGMA))),
         pressesOneIfLong: random() < LONG_WAIT_CALLBACK_SHARE,
         answersCallback: random() <= CALLBACK_ANSWER_SHARE,
-        connectMs: between(3 * SEC, 8 * SEC),
+        connectMs: between(...CONNECT_MS),
         callbackConnectMs: between(8 * SEC, 20 * SEC),
-        wrapUpMs: between(15 * SEC, 60 * SEC),
+        wrapUpMs: between(...WRAP_UP_MS),
         callback: false,
         nextAnnouncement: now,
         told: [],
@@ -297,7 +318,9 @@ async function simulate(config: WaitModelConfig, seed: number) {
       caller.nextAnnouncement = now + MIN;
       const place = await records.position({ queue: QUEUE, callSid: caller.id });
       if (!place) continue;
+      const first = keepFirsts && caller.told.length === 0 ? await firstAnnouncement(caller, place.position) : undefined;
       const heard = await room.announce(caller.id, { queue: QUEUE, position: place.position }, now);
+      if (first && heard.modelEstimateMs !== null) caller.first = first;
       const old = previousEstimate(previousSamples, place.position);
       caller.told.push({ at: now, position: place.position, ms: heard.decision.announcement.estimateMs, old, rule: heard.decision.rule });
       if (spokenWait(heard.decision.announcement.estimateMs).kind === 'moreThan' && caller.pressesOneIfLong) {
@@ -311,6 +334,22 @@ async function simulate(config: WaitModelConfig, seed: number) {
 }
 
 // ---- the figures ----------------------------------------------------------------------------
+/** The rules of this simulation, for `--limits`. */
+const SIMULATOR_RULES: SimulatorRules = {
+  wrapUpMs: WRAP_UP_MS,
+  connectMs: CONNECT_MS,
+  patienceMeanMs: PATIENCE_MEAN_MS,
+  urgentShare: URGENT_SHARE,
+  arrivalsPerMs: (at) => rateAt(at) / MIN,
+};
+
+/** The first announcements (with a number) of the live callers answered who arrived in [from, to), with their real waits. */
+function firstsIn(all: Caller[], from: number, to: number) {
+  return all
+    .filter((c) => c.arrival >= from && c.arrival < to && c.first && c.answeredAt !== undefined && !c.callback)
+    .map((c) => ({ one: c.first!, realMs: c.answeredAt! - c.arrival }));
+}
+
 const toldAsSpokenMs = (ms: number): number => {
   const spoken = spokenWait(ms);
   if (spoken.kind === 'lessThanMinute') return MIN;
@@ -377,20 +416,26 @@ function figures(all: Caller[], from: number, to: number): Figures {
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const lateWeight = argument('--late-weight');
-  const config = lateWeight === undefined ? DEFAULT_WAIT_MODEL : { ...DEFAULT_WAIT_MODEL, lateWeight: Number(lateWeight) };
+  const spread = argument('--between-spread');
+  const config: WaitModelConfig = {
+    ...DEFAULT_WAIT_MODEL,
+    ...(lateWeight === undefined ? {} : { lateWeight: Number(lateWeight) }),
+    ...(spread === undefined ? {} : { betweenCallsSpread: Number(spread) }),
+  };
   const days: Day[] = [];
   for (const seed of SEEDS) {
     const dayStarted = Date.now();
-    const all = await simulate(config, seed);
+    const all = await simulate(config, seed, LIMITS);
     if (process.env.WAIT_BENCH_DUMP) (await import('node:fs')).writeFileSync(`${process.env.WAIT_BENCH_DUMP}.${seed}.json`, JSON.stringify(all));
     const night = all.filter((c) => c.arrival >= local('21:00', -1) && c.arrival < local('09:00'));
     const results = STRETCHES.map(([name, from, to]) => ({ name, ...figures(all, from, to) }));
-    days.push({ seed, nightCallbackRequests: night.length, results, simulatedInMs: Date.now() - dayStarted });
+    const limits = LIMITS ? Object.fromEntries(STRETCHES.map(([name, from, to]) => [name, limitsOf(firstsIn(all, from, to), config, SIMULATOR_RULES)])) : undefined;
+    days.push({ seed, nightCallbackRequests: night.length, results, limits, simulatedInMs: Date.now() - dayStarted });
   }
   const noRedis = { info: async () => 'redis_version:not-used' } as unknown as Redis;
   const machine = { ...(await machineInfo(noRedis)), redis: 'not used (the bench needs no Redis)' };
   const summary = summarise(days);
-  const report = { seeds: SEEDS, model: config, days, summary, goals: goalsOf(summary), machine, seconds: round((Date.now() - startedAt) / 1000, 1) };
+  const report = { seeds: SEEDS, model: config, days, summary, goals: goalsOf(summary, days), machine, seconds: round((Date.now() - startedAt) / 1000, 1) };
   if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
 }

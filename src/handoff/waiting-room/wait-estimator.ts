@@ -28,6 +28,8 @@ export interface WaitModelConfig {
   handleFloorMs: number;
   /** What an agent takes between two callers: wrap-up, taking the next caller, the ring. */
   betweenCallsMs: number;
+  /** Each time between callers is drawn within ± this share of `betweenCallsMs`. */
+  betweenCallsSpread: number;
   /** Futures replayed. */
   futures: number;
   /** Places replayed one by one; beyond, the wait grows in proportion to the place. */
@@ -42,6 +44,7 @@ export const DEFAULT_WAIT_MODEL: WaitModelConfig = {
   minHandleSamples: 5,
   handleFloorMs: 30_000,
   betweenCallsMs: 45_000,
+  betweenCallsSpread: 0.5,
   futures: 400,
   maxPlaces: 200,
   seed: 0x5eed,
@@ -117,6 +120,7 @@ export class WaitModel {
       agents: this.agents.map((agent) => agent.busyForMs),
       talksMs: this.talksMs,
       betweenCallsMs: this.config.betweenCallsMs,
+      betweenCallsSpread: this.config.betweenCallsSpread,
       hangUpsPerMs: this.hangUpsPerMs,
       onLine: this.onLine,
       places,

@@ -3,10 +3,12 @@
  * place would wait if they stay. Each replay ("future") draws from what the queue has shown:
  *   - each agent serving the queue is free after what is left of their current conversation (a
  *     talk time drawn from the recent ones longer than what they have talked so far) and then
- *     `betweenCallsMs` (wrap-up, taking the next caller, the ring); an agent holding nothing
- *     takes the next caller within `betweenCallsMs`;
+ *     the time between callers (wrap-up, taking the next caller, the ring: `betweenCallsMs`,
+ *     drawn within ± `betweenCallsSpread` of it — a fixed time would make the front of the queue
+ *     never move sooner, which it does); an agent holding nothing takes the next caller within
+ *     `betweenCallsMs`;
  *   - a free agent takes the first caller still waiting, for a talk time drawn from the recent
- *     ones, and is free again after it and `betweenCallsMs`;
+ *     ones, and is free again after it and the time between callers;
  *   - callers ahead on the line hang up at the measured rate (exponential patience), so the line
  *     also moves when nobody is answered; a callback request waits off the line and never does.
  * The place p is taken at the first moment an agent is free and everyone ahead of p is gone. In
@@ -19,6 +21,8 @@ export interface ReplayInput {
   /** Recent talk times (ms), ascending, none below the floor; at least one. */
   talksMs: readonly number[];
   betweenCallsMs: number;
+  /** Each time between callers is drawn within ± this share of `betweenCallsMs` (0: always the same). */
+  betweenCallsSpread: number;
   /** Hang-ups per ms waited, per caller; 0: nobody hangs up. */
   hangUpsPerMs: number;
   /** Per place (index 0 = place 1): false for a callback request, off the line; places beyond: on the line. */
@@ -97,13 +101,15 @@ class FreeMoments {
  * from now. Requires at least one agent.
  */
 export function replayWaits(input: ReplayInput): Float64Array {
-  const { agents, talksMs, betweenCallsMs, hangUpsPerMs, onLine, places, futures } = input;
+  const { agents, talksMs, betweenCallsMs, betweenCallsSpread, hangUpsPerMs, onLine, places, futures } = input;
   const seeds = seededRandom(input.seed);
   const waits = new Float64Array(places * futures);
   for (let future = 0; future < futures; future += 1) {
     // Each future draws from its own stream: replaying more places changes none of the first ones.
     const random = seededRandom(Math.floor(seeds() * 2 ** 32));
     const talk = () => talksMs[Math.floor(random() * talksMs.length)]!;
+    // No spread draws nothing, so a fixed time replays exactly as it did before the spread.
+    const between = () => (betweenCallsSpread > 0 ? betweenCallsMs * (1 + betweenCallsSpread * (2 * random() - 1)) : betweenCallsMs);
     const patience = () => (hangUpsPerMs > 0 ? -Math.log(1 - random()) / hangUpsPerMs : Infinity);
     const free = new FreeMoments();
     for (const talked of agents) {
@@ -114,7 +120,7 @@ export function replayWaits(input: ReplayInput): Float64Array {
       const from = firstLonger(talksMs, talked);
       // Talked longer than any recent conversation: it ends soon, as far as anyone can tell.
       const left = from < talksMs.length ? talksMs[from + Math.floor(random() * (talksMs.length - from))]! - talked : talksMs[0]!;
-      free.push(left + betweenCallsMs);
+      free.push(left + between());
     }
     let head = 1;
     while (head <= places) {
@@ -127,7 +133,7 @@ export function replayWaits(input: ReplayInput): Float64Array {
         head += 1;
         if (stays) break;
       }
-      free.push(at + talk() + betweenCallsMs);
+      free.push(at + talk() + between());
     }
   }
   return waits;

@@ -6,6 +6,8 @@ const SEC = 1000;
 const MIN = 60 * SEC;
 const T = Date.parse('2026-03-10T11:00:00+08:00');
 const BETWEEN = DEFAULT_WAIT_MODEL.betweenCallsMs;
+/** The time between callers always the same, so the replays below can be checked to the ms. */
+const FIXED = { ...DEFAULT_WAIT_MODEL, betweenCallsSpread: 0 };
 
 /** Every conversation takes exactly five minutes: the replays differ only in when free agents start. */
 const fiveMinuteCalls = Array.from({ length: 20 }, () => 5 * MIN);
@@ -19,7 +21,7 @@ const input = (overrides: Partial<WaitModelInput>): WaitModelInput => ({
   onLine: [],
   ...overrides,
 });
-const estimate = (overrides: Partial<WaitModelInput>, position: number) => estimateWaitMs(input(overrides), position);
+const estimate = (overrides: Partial<WaitModelInput>, position: number) => estimateWaitMs(input(overrides), position, FIXED);
 
 const answered = (minutesAgo: number, waitedMs: number): WaitSample => ({ queue: 'tier1', answeredAt: T - minutesAgo * MIN, waitedMs });
 const hungUp = (minutesAgo: number, waitedMs: number): HangUpSample => ({ queue: 'tier1', hungUpAt: T - minutesAgo * MIN, waitedMs });
@@ -73,19 +75,19 @@ describe('the wait estimator: the next minutes replayed from the agents serving 
   it('overnight callbacks ahead: off the line they never hang up, and the morning caller hears a bounded wait, not 661 minutes', () => {
     // 09:00: six agents just came in, 24 callback requests from the night wait ahead of the first live caller.
     const morning = input({ agents: free(6), onLine: [...Array<boolean>(24).fill(false), true], ...patience(40, 20) });
-    const model = waitModel(morning)!;
+    const model = waitModel(morning, FIXED)!;
     expect(model.hangUpsPerMs).toBeGreaterThan(0);
     const told = model.estimateMs(25);
     // All 24 callbacks are taken first, six at a time: the live caller starts the fifth round.
     expect(told).toBeGreaterThanOrEqual(4 * (5 * MIN + BETWEEN));
     expect(told).toBeLessThan(4 * (5 * MIN + BETWEEN) + BETWEEN);
     // Had they been live callers, some would have hung up and the wait would look shorter.
-    expect(waitModel({ ...morning, onLine: [] })!.estimateMs(25)).toBeLessThan(told);
+    expect(waitModel({ ...morning, onLine: [] }, FIXED)!.estimateMs(25)).toBeLessThan(told);
   });
 
   it('callers ahead who hang up shorten the wait, the more the further back', () => {
     const talks = { handleTimesMs: [3, 4, 4, 5, 5, 5, 6, 6, 7, 8].map((m) => m * MIN) };
-    const shortenedBy = (position: number) => estimate(talks, position)! - estimateWaitMs(input({ ...talks, ...patience(40, 20) }), position)!;
+    const shortenedBy = (position: number) => estimate(talks, position)! - estimateWaitMs(input({ ...talks, ...patience(40, 20) }), position, FIXED)!;
     expect(shortenedBy(1)).toBe(0);
     expect(shortenedBy(10)).toBeGreaterThan(0);
     expect(shortenedBy(40)).toBeGreaterThan(shortenedBy(10));
@@ -104,7 +106,7 @@ describe('the wait estimator: the next minutes replayed from the agents serving 
   });
 
   it('places beyond the replayed ones grow in proportion', () => {
-    const config = { ...DEFAULT_WAIT_MODEL, maxPlaces: 20 };
+    const config = { ...FIXED, maxPlaces: 20 };
     const model = waitModel(input({}), config)!;
     expect(model.estimateMs(40)).toBe(Math.ceil(2 * model.estimateMs(20)));
   });
