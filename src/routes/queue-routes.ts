@@ -86,6 +86,13 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
     const parsed = fieldsAndQuery(dialEndedFields, agentLegQuery, request, response);
     if (!parsed) return response;
     const { body, query } = parsed;
+    const language = query.lang ?? options.defaultLanguage;
+    // The store failed mid-way (a failover): a conversation that took place ends with the survey as
+    // it would have (its answer is kept once the store is back); anything else goes to a person, or an apology.
+    const afterFailure = () =>
+      body.DialCallStatus === 'completed' && body.CallStatus === 'in-progress'
+        ? answer(language, [], { kind: 'survey', callSid: query.call, attempt: 1 })
+        : lost(language);
     return reply(
       request,
       response,
@@ -96,7 +103,7 @@ export async function queueRoutes(app: FastifyInstance, options: QueueRoutesOpti
           { dial: body.DialCallStatus, caller: body.CallStatus },
           lost,
         ),
-      toOverflow,
+      afterFailure,
     );
   });
 

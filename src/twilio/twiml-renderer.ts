@@ -82,7 +82,7 @@ export class TwimlRenderer {
           target.kind === 'client'
             ? { verb: 'Client', attributes: answered, text: target.identity }
             : { verb: 'Number', attributes: answered, text: target.number };
-        const dial = { action: this.urls.dialEnded(callSid, agentId, token), method: 'POST', timeout: answer.ringSeconds };
+        const dial = { action: this.urls.dialEnded(callSid, agentId, token, language), method: 'POST', timeout: answer.ringSeconds };
         return [...said, { verb: 'Dial', attributes: dial, children: [leg] }];
       }
       case 'survey': {

@@ -57,6 +57,8 @@ export const agentLegQuery = z.object({
   agent: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
   token: z.string().regex(/^[0-9a-f-]{36}$/),
   waited: z.coerce.number().int().min(0).catch(0),
+  /** Only on the Dial action; absent in a URL written before it was added. */
+  lang: languageSchema.optional().catch(undefined),
 });
 
 export const surveyQuery = z.object({

@@ -51,9 +51,12 @@ export class WebhookUrls {
     return `${this.base}/voice/agent/answered?${query({ call: callSid, agent: agentId, token, waited: String(waitedMs) })}`;
   }
 
-  /** `<Dial action>` on the caller's leg when the agent's leg ends. */
-  dialEnded(callSid: string, agentId: string, token: string): string {
-    return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId, token })}`;
+  /**
+   * `<Dial action>` on the caller's leg when the agent's leg ends; the language travels in the URL
+   * so that the caller is answered in theirs even when the store cannot be read.
+   */
+  dialEnded(callSid: string, agentId: string, token: string, language: string): string {
+    return `${this.base}/voice/agent/dial-ended?${query({ call: callSid, agent: agentId, token, lang: language })}`;
   }
 
   /**

@@ -182,6 +182,42 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
       expect(call.verbs).toEqual([]);
       expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'connected', agentId: 'alice' });
     });
+
+    it('Twilio asks the Dial action again (our first answer never reached it): the caller hears the survey again, not a hang-up', async () => {
+      const call = await waitingCaller();
+      await available(ALICE);
+      await claim(ALICE);
+      const dialAction = await agentAnswers();
+      await call.send(dialAction, { DialCallStatus: 'completed' });
+      expect(call.heard).toEqual([prompt('survey.question')]);
+      await call.send(dialAction, { DialCallStatus: 'completed' });
+      expect(call.heard).toEqual([prompt('survey.question')]);
+      await call.press('4');
+      expect(call.heard).toEqual([prompt('survey.thanks')]);
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'ended', survey: 4, surveyStarted: true });
+      // Once answered, a further repeat has nothing left to ask.
+      await call.send(dialAction, { DialCallStatus: 'completed' });
+      expect(call.verbs).toEqual([]);
+    });
+
+    it('the store fails as the agent hangs up (a failover): the caller still hears the survey in their language, no apology', async () => {
+      const call = await hotline.call().dial();
+      await call.press('9');
+      await call.press('0');
+      await available(ALICE);
+      await claim(ALICE);
+      const dialAction = await agentAnswers();
+      expect(new URL(dialAction).searchParams.get('lang')).toBe('en-US');
+      const read = jest.spyOn(hotline.store.handoffs, 'read').mockRejectedValue(new Error('store down'));
+      try {
+        await call.send(dialAction, { DialCallStatus: 'completed' });
+      } finally {
+        read.mockRestore();
+      }
+      expect(call.heard).toEqual([prompt('survey.question', 'en-US')]);
+      await call.press('5');
+      expect(call.heard).toEqual([prompt('survey.thanks', 'en-US')]);
+    });
   });
 
   describe('ghosts are reaped', () => {

@@ -51,7 +51,7 @@ describe('TwilioCallBridge through the live REST gateway (nock)', () => {
     const dial = readTwiml(twiml).find((verb) => verb.verb === 'Dial');
     expect(dial).toMatchObject({
       target: 'Client:alice',
-      action: `${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice&token=${claim.token}`,
+      action: `${TEST_BASE_URL}/voice/agent/dial-ended?call=${call.callSid}&agent=alice&token=${claim.token}&lang=zh-CN`,
     });
     expect(twiml).toContain('timeout="20"');
   });

@@ -97,8 +97,13 @@ export class AgentLegWebhooks {
         const ended = await records.agentHungUp(callSid, agentId);
         if (ended.kind === 'done') await this.deps.waitingRoom.conversationEnded(ended.before, ended.record);
       }
+      const survey = answer(language, [], { kind: 'survey', callSid, attempt: 1 });
       const surveyed = await records.surveyStarted(callSid);
-      return surveyed.kind === 'done' ? answer(language, [], { kind: 'survey', callSid, attempt: 1 }) : done;
+      if (surveyed.kind === 'done') return survey;
+      // Twilio asked again because our first answer never reached it: the caller is still owed the survey, not a hang-up.
+      const now = await records.get(callSid);
+      const owed = legSid === callSid && now?.surveyStarted === true && now.survey === undefined && now.callerOnLine && now.agents.includes(agentId);
+      return owed ? survey : done;
     }
     if (record.token !== token) return legSid === callSid && record.state === 'waiting' ? answer(language, [], { kind: 'enqueue', queue: record.queue }) : done;
     this.deps.events.onBridgeFailed({ callSid, agentId, status: status.dial });
