@@ -90,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     queue: deps.store.handoffs,
     clock,
     replicaShortfalls: () => deps.store.replicaShortfalls(),
+    deployment: deps.store.deployment,
   });
   const security: SecurityEvents = securityEvents(logger, (kind) => metrics.countSecurityEvent(kind));
   const callsToday = new CallsToday(deps.store.values, config.businessTimeZone);

@@ -20,7 +20,7 @@ import { redisKeys } from './store/redis-keys';
 import { RedisSessionStore } from './store/redis-session-store';
 import { ReplicaWait } from './store/replica-wait';
 import type { SessionStore } from './store/session-store';
-import { pingMasters, storeStatus, type StoreStatus } from './store/store-status';
+import { deploymentOf, pingMasters, storeStatus, type StoreDeployment, type StoreStatus } from './store/store-status';
 
 /**
  * Everything the hotline keeps between webhooks, behind one bundle. `redis` is shared by every
@@ -29,6 +29,7 @@ import { pingMasters, storeStatus, type StoreStatus } from './store/store-status
  */
 export interface Store {
   readonly kind: 'redis' | 'memory';
+  readonly deployment: StoreDeployment;
   readonly sessions: SessionStore;
   readonly values: KeyValueStore;
   /** The hand-off records: the human queue and every call handed to agents. */
@@ -59,6 +60,7 @@ export function createRedisStore(redis: RedisClient, prefix: string, options: Re
   const replicaWait = new ReplicaWait(redis, options.log);
   return {
     kind: 'redis',
+    deployment: deploymentOf(redis),
     sessions: new RedisSessionStore(redis, keys),
     values: new RedisKeyValueStore(redis, keys),
     handoffs: new RedisHandoffStore(redis, prefix, { recordsMaxLen, replicaWait, ...(options.log ? { log: options.log } : {}) }),
@@ -88,6 +90,7 @@ export function createMemoryStore(clock: Clock, recordsMaxLen = DEFAULT_RECORD_S
   sweeper.unref();
   return {
     kind: 'memory',
+    deployment: 'embedded',
     sessions,
     values,
     handoffs: new MemoryHandoffStore(clock, records),

@@ -2,6 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { TIERS, type Tier } from '../../flows/vocabulary';
 import type { Clock } from '../clock';
 import type { HandoffStore } from '../handoff/record/handoff-store';
+import type { StoreDeployment } from '../store/store-status';
 import { LONGEST_WAIT_SCAN, longestWaitSeconds } from '../handoff/waiting-room/longest-wait';
 
 export interface ScrapeSources {
@@ -11,6 +12,8 @@ export interface ScrapeSources {
   clock: Clock;
   /** The store's count of queue writes no replica acknowledged in time (`Store.replicaShortfalls`). */
   replicaShortfalls(): number;
+  /** A label of the count: on one server every write is a shortfall (there is no replica), on Sentinel or Cluster it is a warning. */
+  deployment: StoreDeployment;
 }
 
 /**
@@ -56,11 +59,12 @@ export function registerScrapeGauges(registry: Registry, sources: ScrapeSources)
   new Counter({
     name: 'hotline_replica_wait_shortfalls_total',
     help: 'Queue writes (enqueue, claim, state changes) that no replica acknowledged within the bounded WAIT; they stand (none attached, e.g. a single server or just after a failover, or one lagging)',
+    labelNames: ['deployment'],
     registers: [registry],
     collect() {
       // The store counts; the counter follows it (the store's count only grows).
       this.reset();
-      this.inc(sources.replicaShortfalls());
+      this.inc({ deployment: sources.deployment }, sources.replicaShortfalls());
     },
   });
   queueGauge(registry, 'hotline_queue_depth', 'Callers waiting, per queue', (tier) => sources.queue.depth(tier));

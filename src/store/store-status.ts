@@ -1,4 +1,4 @@
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { masterOfSlot, nodeAddress, slotPerMaster, type RedisClient } from './redis-connection';
 
 /**
@@ -11,6 +11,17 @@ export type StoreStatus =
   | { deployment: 'embedded'; reachable: true }
   | { deployment: 'single' | 'sentinel'; reachable: boolean; master?: string; role?: string; replicas?: number }
   | { deployment: 'cluster'; reachable: boolean; state?: string; masters: number; mastersUp: number };
+
+/** How the store is deployed: only Sentinel and Cluster have replicas to wait for (SPEC §5). */
+export type StoreDeployment = StoreStatus['deployment'];
+
+export function deploymentOf(client: RedisClient): StoreDeployment {
+  return client instanceof Cluster ? 'cluster' : serverDeployment(client);
+}
+
+function serverDeployment(client: Redis): 'single' | 'sentinel' {
+  return client.options.sentinels ? 'sentinel' : 'single';
+}
 
 /** Every master answers PING (on a cluster: the master of every slot range), or this rejects. */
 export async function pingMasters(client: RedisClient): Promise<void> {
@@ -26,7 +37,7 @@ export async function pingMasters(client: RedisClient): Promise<void> {
 /** The store's state; `reachable` is false when a master does not answer (never rejects). */
 export async function storeStatus(client: RedisClient): Promise<StoreStatus> {
   if (client instanceof Cluster) return clusterStatus(client);
-  const deployment = client.options.sentinels ? 'sentinel' : 'single';
+  const deployment = serverDeployment(client);
   try {
     const [role, , replicas] = (await client.call('ROLE')) as [string, unknown, unknown];
     return { deployment, reachable: true, master: nodeAddress(client), role, replicas: Array.isArray(replicas) ? replicas.length : 0 };

@@ -78,7 +78,7 @@ export function deploymentChecks(name: string, deployment: () => { topology: Red
       }
       const hotline = await startTestHotline({ redis: deployment().client, prefix, deps: { store } });
       try {
-        expect(sample(await scrape(hotline.app), 'hotline_replica_wait_shortfalls_total')).toBe(1);
+        expect(sample(await scrape(hotline.app), `hotline_replica_wait_shortfalls_total{deployment="${name}"}`)).toBe(1);
       } finally {
         await hotline.close();
       }
