@@ -38,6 +38,17 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
     return dial.action;
   }
 
+  /** Alice talks to a waiting caller and hangs up first: the caller hears the survey question. */
+  async function agentHungUpFirst(): Promise<{ call: TwilioCallDriver; dialAction: string }> {
+    const call = await waitingCaller();
+    await available(ALICE);
+    await claim(ALICE);
+    const dialAction = await agentAnswers();
+    await call.send(dialAction, { DialCallStatus: 'completed' });
+    expect(call.heard).toEqual([prompt('survey.question')]);
+    return { call, dialAction };
+  }
+
   describe('one caller per agent at a time', () => {
     it('two claims by one agent on two instances at the same moment: one caller (200) and one 409', async () => {
       const redis = await testRedis();
@@ -74,12 +85,7 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
     });
 
     it('the agent hung up first and the caller answered the survey: the later wrap-up is stored, the survey not asked again', async () => {
-      const call = await waitingCaller();
-      await available(ALICE);
-      await claim(ALICE);
-      const dialAction = await agentAnswers();
-      await call.send(dialAction, { DialCallStatus: 'completed' });
-      expect(call.heard).toEqual([prompt('survey.question')]);
+      const { call, dialAction } = await agentHungUpFirst();
       await call.press('5');
       await call.hangUp();
       const updatesBefore = outbox('call-update').length;
@@ -184,12 +190,7 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
     });
 
     it('Twilio asks the Dial action again (our first answer never reached it): the caller hears the survey again, not a hang-up', async () => {
-      const call = await waitingCaller();
-      await available(ALICE);
-      await claim(ALICE);
-      const dialAction = await agentAnswers();
-      await call.send(dialAction, { DialCallStatus: 'completed' });
-      expect(call.heard).toEqual([prompt('survey.question')]);
+      const { call, dialAction } = await agentHungUpFirst();
       await call.send(dialAction, { DialCallStatus: 'completed' });
       expect(call.heard).toEqual([prompt('survey.question')]);
       await call.press('4');
