@@ -385,6 +385,7 @@ const SUMMARY_SMS = {
   notDialable: { text: '来电号码无法接收短信，摘要未发送 No number to text: the summary was not sent', warn: true },
   refused: { text: '短信数量已达上限，摘要未发送 SMS limit reached: the summary was not sent', warn: true },
   failed: { text: '短信发送失败，摘要未发送 The SMS failed: the summary was not sent', warn: true },
+  alreadySent: { text: '摘要此前已短信发给来电者 The summary had been texted to the caller already', warn: false },
 };
 
 $('wrapup-form').addEventListener('submit', async (event) => {

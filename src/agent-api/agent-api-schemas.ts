@@ -49,8 +49,10 @@ export const wrapUpBodySchema = z.strictObject({
 
 export const wrapUpSummarySchema = z.object({
   summarySms: z
-    .enum(['sent', 'notDialable', 'refused', 'failed'])
-    .describe('sent; notDialable: the caller has no number we may text; refused: the SMS limits refused it (e.g. the call had its SMS already); failed: Twilio refused it. The wrap-up is stored in every case'),
+    .enum(['sent', 'notDialable', 'refused', 'alreadySent', 'failed'])
+    .describe(
+      'sent; notDialable: the caller has no number we may text; refused: the SMS limits refused it (e.g. the call had its SMS already); alreadySent: the summary of this call was texted before — this very wrap-up (same agent, note, resolved and summary) sent again after its answer was lost, stored by the first; failed: Twilio refused it. The wrap-up is stored in every case',
+    ),
 });
 
 const tier = tierSchema;

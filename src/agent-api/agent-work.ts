@@ -112,6 +112,13 @@ export class AgentWork {
     const summary = body.summary?.trim() || undefined;
     const result = await this.deps.records.wrapUp(callSid, { agentId: agent.id, note: body.note, resolved: body.resolved, ...(summary ? { summary } : {}) });
     const step = answerOf(result);
+    const repeated = step.kind === 'conflict' && step.state === 'closed' ? await this.storedBefore(callSid, agent, body, summary) : undefined;
+    if (repeated) {
+      // Sent again because the first answer was lost (a failover): stored then. Its SMS is sent
+      // now if that request died before sending it; the SMS limits let one summary through per call.
+      log.info({ callSid, agentId: agent.id }, 'the same wrap-up sent again: already stored');
+      return { kind: 'done', value: summary ? await this.deps.summary.send(repeated, summary) : null };
+    }
     if (step.kind !== 'done' || result.kind !== 'done') return step as CallActionResult<null>;
     log.info({ callSid, agentId: agent.id, resolved: body.resolved }, 'call wrapped up');
     await this.deps.onConversationEnded?.(result.before, result.record);
@@ -126,6 +133,14 @@ export class AgentWork {
     // told what became of it: a summary the SMS limits refused must not look sent.
     const texted = summary ? await this.deps.summary.send(result.record, summary) : null;
     return { kind: 'done', value: texted };
+  }
+
+  /** The closed record when it holds this very wrap-up (same agent, note, resolved, summary). */
+  private async storedBefore(callSid: string, agent: Agent, body: WrapUpBody, summary: string | undefined): Promise<HandoffRecord | undefined> {
+    const record = await this.deps.records.get(callSid);
+    const stored = record?.wrapUp;
+    const same = stored !== undefined && stored.agentId === agent.id && stored.note === body.note && stored.resolved === body.resolved && stored.summary === summary;
+    return same ? record! : undefined;
   }
 
   /** A record this agent held or holds; a supervisor may read all. */

@@ -9,8 +9,11 @@ export const SUMMARY_SMS_KIND = 'summary';
 
 const TEMPLATES = { plain: 'sms.summary', withCase: 'sms.summaryWithCase' } as const;
 
-/** `refused`: the SMS limits (SPEC §3) refused it, e.g. the call had its 3 SMS already. */
-export type SummaryOutcome = 'sent' | 'notDialable' | 'refused' | 'failed';
+/**
+ * `refused`: the SMS limits (SPEC §3) refused it, e.g. the call had its 3 SMS already;
+ * `alreadySent`: the call's summary was texted before (one per call: a wrap-up sent again).
+ */
+export type SummaryOutcome = 'sent' | 'notDialable' | 'refused' | 'alreadySent' | 'failed';
 
 /**
  * The agent's wrap-up summary for the caller, by SMS (the seed's "记录解决方案": the caller keeps
@@ -42,6 +45,7 @@ export class CallerSummary {
     const outcome = await this.sms.send({ callSid: record.callSid, to: record.from, language: record.language, ...text }, log);
     if (outcome.kind === 'sent') log.info({ withCase: caseId !== undefined }, 'wrap-up summary texted to the caller');
     else log.warn({ outcome: outcome.kind === 'refused' ? outcome.reason : outcome.kind }, 'wrap-up summary not texted to the caller');
-    return outcome.kind === 'sent' ? 'sent' : outcome.kind === 'refused' ? 'refused' : 'failed';
+    if (outcome.kind === 'refused') return outcome.reason === 'alreadySent' ? 'alreadySent' : 'refused';
+    return outcome.kind;
   }
 }

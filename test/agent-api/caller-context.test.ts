@@ -238,6 +238,38 @@ describe('the caller context an agent takes over (whole calls, Redis)', () => {
       expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'closed', wrapUp: { summary: '已为您处理。' } });
     });
 
+    it('sent again after its answer was lost: the same wrap-up is acknowledged and texted once; a different one is refused', async () => {
+      await start();
+      const call = await hotline.call({ from: phone }).dial();
+      await call.press('0');
+      await claim(MEI);
+      await answered(call.callSid);
+      const body = { note: 'Helped', resolved: true, summary: '已为您处理。' };
+      expect((await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, body)).json()).toEqual({ summarySms: 'sent' });
+      const again = await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, body);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toEqual({ summarySms: 'alreadySent' });
+      expect(smsOf(call.callSid)).toHaveLength(1);
+      expect((await api('POST', `/agent/calls/${call.callSid}/wrap-up`, MEI, { ...body, note: 'Helped twice' })).statusCode).toBe(409);
+      expect((await hotline.records.get(call.callSid))?.wrapUp).toMatchObject({ note: 'Helped' });
+
+      // Stored, then the instance died before texting it: the resend texts it; one without a summary answers 204.
+      const second = await hotline.call({ from: '+8613900000078' }).dial();
+      await second.press('0');
+      await claim(MEI);
+      await answered(second.callSid);
+      expect(await hotline.records.wrapUp(second.callSid, { agentId: 'mei', note: 'Helped', resolved: true, summary: '已为您处理。' })).toMatchObject({ kind: 'done' });
+      expect((await api('POST', `/agent/calls/${second.callSid}/wrap-up`, MEI, body)).json()).toEqual({ summarySms: 'sent' });
+      expect(smsOf(second.callSid)).toHaveLength(1);
+      const third = await hotline.call({ from: '+8613900000079' }).dial();
+      await third.press('0');
+      await claim(MEI);
+      await answered(third.callSid);
+      const plain = { note: 'Asked about fees', resolved: true };
+      expect((await api('POST', `/agent/calls/${third.callSid}/wrap-up`, MEI, plain)).statusCode).toBe(204);
+      expect((await api('POST', `/agent/calls/${third.callSid}/wrap-up`, MEI, plain)).statusCode).toBe(204);
+    });
+
     it.each(['anonymous', '+266696687', 'sip:caller@pbx.example.com', 'client:visitor'])('is never texted to a caller without a dialable number (%s)', async (from) => {
       await start();
       const call = await hotline.call({ from }).dial();
