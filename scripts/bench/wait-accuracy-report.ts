@@ -39,6 +39,8 @@ export interface StretchSummary {
   name: string;
   p50Error: Spread;
   p90Error: Spread;
+  /** Over every announcement, against the wait left at that moment (the goal is on the first). */
+  everyP90Error: Spread;
   lateOverOneMinute: Spread;
   largestToldMin: Spread;
   old: { p90Error: Spread; lateOverOneMinute: Spread; largestToldMin: Spread };
@@ -56,6 +58,7 @@ export function summarise(days: Day[]): StretchSummary[] {
       name,
       p50Error: of((f) => f.firstAnnouncement.medianError),
       p90Error: of((f) => f.firstAnnouncement.p90Error),
+      everyP90Error: of((f) => f.everyAnnouncement.p90Error),
       lateOverOneMinute: of((f) => f.firstAnnouncement.lateOverOneMinute),
       largestToldMin: of((f) => f.largestToldMin),
       old: { p90Error: of((f) => f.old.p90Error), lateOverOneMinute: of((f) => f.old.lateOverOneMinute), largestToldMin: of((f) => f.old.largestToldMin) },
@@ -114,13 +117,14 @@ export function printReport(report: { seeds: number[]; days: Day[]; summary: Str
     const both = (s: Spread, show: (x: number) => string) => `${show(s.median)} / ${show(s.worst)}`;
     const minutes = (x: number) => `${x} min`;
     table(
-      ['stretch', 'p50 err', 'p90 err', 'late >1min', 'largest', 'old p90 err', 'old late', 'old largest'],
+      ['stretch', 'p50 err', 'p90 err', 'late >1min', 'largest', 'every p90', 'old p90 err', 'old late', 'old largest'],
       report.summary.map((s) => [
         s.name,
         both(s.p50Error, pct),
         both(s.p90Error, pct),
         both(s.lateOverOneMinute, pct),
         both(s.largestToldMin, minutes),
+        both(s.everyP90Error, pct),
         both(s.old.p90Error, pct),
         both(s.old.lateOverOneMinute, pct),
         both(s.old.largestToldMin, minutes),
