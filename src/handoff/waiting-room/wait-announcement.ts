@@ -50,9 +50,9 @@ export interface Announcement {
 }
 
 /**
- * The keys one announcement says, in order. `advice` is the place for one more sentence about
- * the wait (say, the hours when waits are shortest): after the estimate, before the callback
- * offer; none yet.
+ * The keys one announcement says, in order. `advice` is one more sentence about the wait (the
+ * hours when waits are usually shortest, quiet-hours-hint.ts): after the estimate, before the
+ * callback offer.
  */
 export function announcementSpeech(announcement: Announcement, advice: Speech[] = [], longWaitMinutes = LONG_WAIT_MINUTES): Speech[] {
   if (announcement.position === null) {
