@@ -12,6 +12,10 @@
  *                     on the real waits, and on waits drawn from that replay itself (the p90 an
  *                     exactly right model would reach; each caller's outcome drawn apart, so days
  *                     vary less than real ones)
+ *   ceiling           from the same replay, the largest share of its futures that any one number is
+ *                     within 50 % of: averaged over the callers, the share of callers within 50 % no
+ *                     estimate knowing the rules (but not the draws) can exceed, however it chooses
+ *                     — the p90 goal needs 90 %
  * Each is announced as the model announces (wait-guess.ts, the same late weight), for the
  * caller's own place (no "never less than the place before").
  */
@@ -42,7 +46,7 @@ export interface SimulatorRules {
 
 export interface LimitsOfDay {
   /** Per stretch: the real waits' places in the model's replay, and relative errors of each bound. */
-  [stretch: string]: { belowPercentiles: number[]; callers: number; knewEndsP90: number; knewRulesP90: number; ownDrawsP90: number };
+  [stretch: string]: { belowPercentiles: number[]; callers: number; knewEndsP90: number; knewRulesP90: number; ownDrawsP90: number; withinHalfCeiling: number };
 }
 
 const FUTURES = 400;
@@ -97,6 +101,27 @@ function remaining(talks: readonly number[], talked: number, random: () => numbe
   return longer.length > 0 ? longer[Math.floor(random() * longer.length)]! - talked : talks[0]!;
 }
 
+/**
+ * The largest share of `waits` (Infinity: never answered) that one number is within 50 % of, by
+ * the bench's error |told − wait| / max(wait, 1 min): each wait accepts the numbers within half of
+ * max(wait, 1 min) of it, and the best number is where most of these intervals overlap (at one of
+ * their lower ends).
+ */
+export function bestShareWithinHalf(waits: readonly number[]): number {
+  if (waits.length === 0) return 0;
+  const intervals = waits.filter(Number.isFinite).map((wait) => {
+    const half = Math.max(wait, MIN) / 2;
+    return [wait - half, wait + half] as const;
+  });
+  let best = 0;
+  for (const [candidate] of intervals) {
+    let covered = 0;
+    for (const [low, high] of intervals) if (low <= candidate && candidate <= high) covered += 1;
+    best = Math.max(best, covered);
+  }
+  return best / waits.length;
+}
+
 function guess(waits: number[], lateWeight: number): number {
   return bestGuess(Float64Array.from(waits.filter(Number.isFinite)), lateWeight);
 }
@@ -107,6 +132,7 @@ export function limitsOf(firsts: Array<{ one: FirstAnnouncement; realMs: number 
   const knewEnds: number[] = [];
   const knewRules: number[] = [];
   const ownDraws: number[] = [];
+  const ceilings: number[] = [];
   firsts.forEach(({ one, realMs }, index) => {
     const talks = one.input.handleTimesMs.map((ms) => Math.max(ms, config.handleFloorMs)).sort((a, b) => a - b);
     const place = Math.min(one.position, config.maxPlaces);
@@ -137,8 +163,10 @@ export function limitsOf(firsts: Array<{ one: FirstAnnouncement; realMs: number 
     };
     const start = (random: () => number) =>
       one.input.agents.map((agent) => (agent.busyForMs === null ? random() * config.betweenCallsMs : remaining(talks, agent.busyForMs, random) + uniform(random, rules.wrapUpMs)));
-    const told = guess(replayPlace(one, talks, simulator, start, config.seed), config.lateWeight);
+    const rulesWaits = replayPlace(one, talks, simulator, start, config.seed);
+    const told = guess(rulesWaits, config.lateWeight);
     knewRules.push(relativeError(told, realMs));
+    ceilings.push(bestShareWithinHalf(rulesWaits));
     const drawn = replayPlace(one, talks, simulator, start, config.seed + 1 + index, 1)[0]!;
     if (Number.isFinite(drawn)) ownDraws.push(relativeError(told, drawn));
   });
@@ -149,5 +177,6 @@ export function limitsOf(firsts: Array<{ one: FirstAnnouncement; realMs: number 
     knewEndsP90: p90(knewEnds),
     knewRulesP90: p90(knewRules),
     ownDrawsP90: p90(ownDraws),
+    withinHalfCeiling: ceilings.reduce((sum, share) => sum + share, 0) / Math.max(1, ceilings.length),
   };
 }

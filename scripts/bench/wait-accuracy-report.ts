@@ -147,7 +147,8 @@ export function printReport(report: { seeds: number[]; days: Day[]; summary: Str
 /** `--limits` (wait-accuracy-limits.ts): per stretch over the days, median / worst day and the days within 50 %. */
 function printLimits(days: Day[]): void {
   console.log('limits: real waits under the model\'s replayed 1st/10th/50th/90th/99th percentiles (all days); p90 error (median / worst day, days ≤ 50 %) of');
-  console.log('the model told when each conversation ends, of a model that knew the simulator\'s rules but not its draws, and of the same if the waits were its own draws');
+  console.log('the model told when each conversation ends, of a model that knew the simulator\'s rules but not its draws, and of the same if the waits were its own draws;');
+  console.log('ceiling: the share of callers within 50 % that no estimate knowing those rules can exceed on average (median / best day; the p90 goal needs 90 %)');
   const names = Object.keys(days[0]!.limits!);
   const p90s = (name: string, pick: (l: LimitsOfDay[string]) => number) => {
     const values = days.map((day) => pick(day.limits![name]!));
@@ -155,12 +156,14 @@ function printLimits(days: Day[]): void {
     return `${pct(median)} / ${pct(worst)}, ${values.filter((v) => v <= 0.5).length}`;
   };
   table(
-    ['stretch', 'callers', 'under model percentiles', 'knew the ends', 'knew the rules', 'its own draws'],
+    ['stretch', 'callers', 'under model percentiles', 'knew the ends', 'knew the rules', 'its own draws', 'ceiling'],
     names.map((name) => {
       const of = days.map((day) => day.limits![name]!);
       const callers = of.reduce((sum, l) => sum + l.callers, 0);
       const under = of[0]!.belowPercentiles.map((_, i) => of.reduce((sum, l) => sum + l.belowPercentiles[i]! * l.callers, 0) / Math.max(1, callers));
-      return [name, String(callers), under.map((x) => Math.round(x * 100)).join('/') + ' %', p90s(name, (l) => l.knewEndsP90), p90s(name, (l) => l.knewRulesP90), p90s(name, (l) => l.ownDrawsP90)];
+      const ceilings = of.map((l) => l.withinHalfCeiling).sort((a, b) => a - b);
+      const ceiling = `${pct(percentile(ceilings, 50))} / ${pct(ceilings[ceilings.length - 1]!)}`;
+      return [name, String(callers), under.map((x) => Math.round(x * 100)).join('/') + ' %', p90s(name, (l) => l.knewEndsP90), p90s(name, (l) => l.knewRulesP90), p90s(name, (l) => l.ownDrawsP90), ceiling];
     }),
   );
   console.log('');

@@ -1,4 +1,4 @@
-import { limitsOf, type FirstAnnouncement, type SimulatorRules } from '../../scripts/bench/wait-accuracy-limits';
+import { bestShareWithinHalf, limitsOf, type FirstAnnouncement, type SimulatorRules } from '../../scripts/bench/wait-accuracy-limits';
 import { DEFAULT_WAIT_MODEL } from '../../src/handoff/waiting-room/wait-estimator';
 
 const SEC = 1000;
@@ -46,5 +46,33 @@ describe('the bench limits: what an estimate could reach', () => {
     // The model, not knowing the shift, expected A: its replayed waits all lie far under the real one.
     expect(limits.belowPercentiles).toEqual([0, 0, 0, 0, 0]);
     expect(limits.callers).toBe(1);
+    // Every future agrees (5 minutes, for the same reason): one number is within 50 % of all of them.
+    expect(limits.withinHalfCeiling).toBe(1);
+  });
+
+  describe('the ceiling: the largest share of futures one number is within 50 % of', () => {
+    it('all the same wait: all of them; waits doubling each time: two at most', () => {
+      expect(bestShareWithinHalf([5 * MIN, 5 * MIN, 5 * MIN])).toBe(1);
+      // 2 min accepts 1–3, 4 min 2–6: no number is within half of three of 1, 2, 4 and 8 minutes.
+      expect(bestShareWithinHalf([1 * MIN, 2 * MIN, 4 * MIN, 8 * MIN])).toBe(0.5);
+    });
+
+    it('under a minute the error is on one minute: 10 s and 40 s are both within half of 25 s', () => {
+      expect(bestShareWithinHalf([10 * SEC, 40 * SEC])).toBe(1);
+      expect(bestShareWithinHalf([10 * SEC, 90 * SEC])).toBe(0.5);
+    });
+
+    it('a future never answered counts against every number; no futures, no share', () => {
+      expect(bestShareWithinHalf([3 * MIN, Infinity])).toBe(0.5);
+      expect(bestShareWithinHalf([])).toBe(0);
+    });
+
+    it('a wait as uncertain as it is long (exponential, 10 minutes on average): no number is within 50 % of more than about 40 % of it', () => {
+      const n = 1000;
+      const waits = Array.from({ length: n }, (_, i) => -Math.log(1 - (i + 0.5) / n) * 10 * MIN);
+      // Analytically exp(−2e/3) − exp(−2e) at its best, e = 0.82 of the mean: 0.385 (the one-minute floor adds a little).
+      expect(bestShareWithinHalf(waits)).toBeGreaterThan(0.37);
+      expect(bestShareWithinHalf(waits)).toBeLessThan(0.42);
+    });
   });
 });
