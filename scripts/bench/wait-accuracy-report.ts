@@ -148,7 +148,7 @@ export function printReport(report: { seeds: number[]; days: Day[]; summary: Str
 function printLimits(days: Day[]): void {
   console.log('limits: real waits under the model\'s replayed 1st/10th/50th/90th/99th percentiles (all days); p90 error (median / worst day, days ≤ 50 %) of');
   console.log('the model told when each conversation ends, of a model that knew the simulator\'s rules but not its draws, and of the same if the waits were its own draws;');
-  console.log('ceiling: the share of callers within 50 % that no estimate knowing those rules can exceed on average (median / best day; the p90 goal needs 90 %)');
+  console.log('ceiling: the share of callers within 50 % that no estimate knowing those rules can exceed on average (median / lowest day, days ≥ 90 %; the p90 goal needs 90 %)');
   const names = Object.keys(days[0]!.limits!);
   const p90s = (name: string, pick: (l: LimitsOfDay[string]) => number) => {
     const values = days.map((day) => pick(day.limits![name]!));
@@ -162,7 +162,7 @@ function printLimits(days: Day[]): void {
       const callers = of.reduce((sum, l) => sum + l.callers, 0);
       const under = of[0]!.belowPercentiles.map((_, i) => of.reduce((sum, l) => sum + l.belowPercentiles[i]! * l.callers, 0) / Math.max(1, callers));
       const ceilings = of.map((l) => l.withinHalfCeiling).sort((a, b) => a - b);
-      const ceiling = `${pct(percentile(ceilings, 50))} / ${pct(ceilings[ceilings.length - 1]!)}`;
+      const ceiling = `${pct(percentile(ceilings, 50))} / ${pct(ceilings[0]!)}, ${ceilings.filter((share) => share >= 0.9).length}`;
       return [name, String(callers), under.map((x) => Math.round(x * 100)).join('/') + ' %', p90s(name, (l) => l.knewEndsP90), p90s(name, (l) => l.knewRulesP90), p90s(name, (l) => l.ownDrawsP90), ceiling];
     }),
   );
