@@ -4,7 +4,7 @@ import { newCallSid } from '../../scripts/lib/twilio-call-driver';
 import { readTwiml, spokenText } from '../../scripts/lib/twiml-reader';
 import type { Redis } from 'ioredis';
 import type { Store } from '../../src/stores';
-import { deletePrefix, testRedis, uniquePrefix } from '../support/redis';
+import { deletePrefix, keysOnServer, testRedis, uniquePrefix } from '../support/redis';
 import { prompt, startTestHotline, TEST_AUTH_TOKEN, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 
 function params(callSid: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
@@ -58,13 +58,7 @@ describe('bad input never reaches the caller as an application error', () => {
    * that a refused request changed nothing at all, not only the session of its own CallSid.
    */
   async function storedState(): Promise<Record<string, unknown>> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
+    const keys = await keysOnServer(redis, prefix);
     const state: Record<string, unknown> = {};
     for (const key of keys.sort()) {
       const type = await redis.type(key);

@@ -7,21 +7,14 @@ import type { RedisClient } from '../../src/store/redis-connection';
 import { createRedisStore } from '../../src/stores';
 import { entry } from '../handoff/record/handoff-records.contract';
 import { ManualClock } from '../support/manual-clock';
-import { deletePrefix, uniquePrefix } from '../support/redis';
+import { deletePrefix, keysOnServer, uniquePrefix } from '../support/redis';
 
 /** The keys under `prefix` that one server holds (SCAN on that server alone). */
 async function keysOn(server: RedisProcess, prefix: string): Promise<string[]> {
   const redis = controlConnection(server.port);
   try {
     await redis.connect();
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return found;
+    return await keysOnServer(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -13,19 +13,22 @@ export async function testRedis(): Promise<Redis> {
   return connectRedis(TEST_REDIS_URL, { commandTimeout: 5000 });
 }
 
+/** The keys under `prefix` that one server holds (SCAN on that server alone). */
+export async function keysOnServer(server: Redis, prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
 /** Every key under `prefix`: SCAN on each master (a cluster's keys are spread over its masters). */
 async function keysUnder(client: RedisClient, prefix: string): Promise<string[]> {
   const masters = client instanceof Cluster ? client.nodes('master') : [client];
-  const found: string[] = [];
-  for (const master of masters) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await master.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return found;
+  return (await Promise.all(masters.map((master) => keysOnServer(master, prefix)))).flat();
 }
 
 /** Deletes only the keys under this test's own prefix (one key a command: a cluster refuses keys of several slots). */
