@@ -139,8 +139,8 @@ export class AgentWork {
   private async storedBefore(callSid: string, agent: Agent, body: WrapUpBody, summary: string | undefined): Promise<HandoffRecord | undefined> {
     const record = await this.deps.records.get(callSid);
     const stored = record?.wrapUp;
-    const same = stored !== undefined && stored.agentId === agent.id && stored.note === body.note && stored.resolved === body.resolved && stored.summary === summary;
-    return same ? record! : undefined;
+    if (!stored || stored.agentId !== agent.id || stored.note !== body.note || stored.resolved !== body.resolved || stored.summary !== summary) return undefined;
+    return record;
   }
 
   /** A record this agent held or holds; a supervisor may read all. */

@@ -1,7 +1,7 @@
 import { readTwiml } from '../../scripts/lib/twiml-reader';
 import type { TwilioCallDriver } from '../../scripts/lib/twilio-call-driver';
 import { ALICE, BOB, bearer } from '../agent-api/agent-test-kit';
-import { prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
+import { injectWebhook, prompt, startTestHotline, TEST_BASE_URL, type TestHotline } from '../support/test-app';
 import { testRedis, uniquePrefix, deletePrefix } from '../support/redis';
 
 /** SPEC §4.1, bullet by bullet, as whole calls through the webhooks and the agent API. */
@@ -199,6 +199,17 @@ describe('the agent leg lifecycle (SPEC §4.1)', () => {
       // Once answered, a further repeat has nothing left to ask.
       await call.send(dialAction, { DialCallStatus: 'completed' });
       expect(call.verbs).toEqual([]);
+    });
+
+    it('two deliveries of the Dial action at once (a retry racing the first): both answer the survey', async () => {
+      const call = await waitingCaller();
+      await available(ALICE);
+      await claim(ALICE);
+      const dialAction = await agentAnswers();
+      const delivery = call.request(dialAction, { DialCallStatus: 'completed', CallStatus: 'in-progress' });
+      const answers = await Promise.all([injectWebhook(hotline.app, delivery), injectWebhook(hotline.app, delivery)]);
+      for (const answer of answers) expect(readTwiml(answer.body).find((verb) => verb.verb === 'Gather')).toMatchObject({ action: expect.stringContaining('/voice/survey') });
+      expect(await hotline.records.get(call.callSid)).toMatchObject({ state: 'ended', surveyStarted: true });
     });
 
     it('the store fails as the agent hangs up (a failover): the caller still hears the survey in their language, no apology', async () => {

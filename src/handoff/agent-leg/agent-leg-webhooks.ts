@@ -5,6 +5,7 @@ import type { Scheduler } from '../../scheduler';
 import { answer, type Answer } from '../../twilio/answer';
 import type { CallbackFailures } from '../callbacks/callback-failures';
 import type { HandoffEvents } from '../handoff-events';
+import type { HandoffRecord } from '../record/handoff-record';
 import type { HandoffRecords } from '../record/handoff-records';
 import type { WaitingRoom } from '../waiting-room/waiting-room';
 
@@ -22,6 +23,11 @@ export interface AgentLegWebhooksDeps {
 
 /** The caller's own call is over: a Dial action then says nothing about the agent. */
 const CALLER_GONE = new Set(['completed', 'canceled', 'busy', 'failed', 'no-answer']);
+
+/** The survey started on the caller's own leg after this agent's conversation, and not answered yet. */
+function surveyOwed(record: HandoffRecord, legSid: string, agentId: string): boolean {
+  return legSid === record.callSid && record.surveyStarted && record.survey === undefined && record.callerOnLine && record.agents.includes(agentId);
+}
 
 /** How far apart an answer that hit a store blip is recorded again in the background (for as long as a lease runs). */
 const RECONCILE_DELAY_MS = 1000;
@@ -95,15 +101,20 @@ export class AgentLegWebhooks {
       if (record.token !== undefined && record.token !== token) return done;
       if (record.state === 'connected') {
         const ended = await records.agentHungUp(callSid, agentId);
-        if (ended.kind === 'done') await this.deps.waitingRoom.conversationEnded(ended.before, ended.record);
+        if (ended.kind === 'done') {
+          await this.deps.waitingRoom.conversationEnded(ended.before, ended.record);
+          record = ended.record;
+        }
       }
       const survey = answer(language, [], { kind: 'survey', callSid, attempt: 1 });
-      const surveyed = await records.surveyStarted(callSid);
-      if (surveyed.kind === 'done') return survey;
-      // Twilio asked again because our first answer never reached it: the caller is still owed the survey, not a hang-up.
-      const now = await records.get(callSid);
-      const owed = legSid === callSid && now?.surveyStarted === true && now.survey === undefined && now.callerOnLine && now.agents.includes(agentId);
-      return owed ? survey : done;
+      if (!record.surveyStarted) {
+        const surveyed = await records.surveyStarted(callSid);
+        if (surveyed.kind === 'done') return survey;
+        // Refused: another delivery of this Dial action may have started it meanwhile.
+        record = (await records.get(callSid)) ?? record;
+      }
+      // Twilio asked again because our first answer never reached it: a caller still owed the survey hears it again, not a hang-up.
+      return surveyOwed(record, legSid, agentId) ? survey : done;
     }
     if (record.token !== token) return legSid === callSid && record.state === 'waiting' ? answer(language, [], { kind: 'enqueue', queue: record.queue }) : done;
     this.deps.events.onBridgeFailed({ callSid, agentId, status: status.dial });
